@@ -1,0 +1,112 @@
+/* First-failure-wins error records and the mapping from error codes to the
+ * CLI's exit statuses. */
+#include "common/errors.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+bool px_err_set(struct px_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || err->code != PX_OK)
+		return false;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+void px_err_prefix(struct px_err *err, const char *fmt, ...)
+{
+	char out[PX_ERR_MSG_MAX];
+	size_t hlen, olen;
+	va_list ap;
+	int n;
+
+	if (!err || err->code == PX_OK)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(out, sizeof(out), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	/* The message is cut at the buffer's end; the head is kept whole when
+	 * it fits, since it names where the failure happened. */
+	hlen = strlen(out);
+	olen = strnlen(err->msg, sizeof(err->msg) - 1);
+	if (olen > sizeof(out) - 1 - hlen)
+		olen = sizeof(out) - 1 - hlen;
+	memcpy(out + hlen, err->msg, olen);
+	out[hlen + olen] = '\0';
+	memcpy(err->msg, out, sizeof(out));
+}
+
+void px_err_clear(struct px_err *err)
+{
+	if (!err)
+		return;
+	err->code = PX_OK;
+	err->msg[0] = '\0';
+}
+
+bool px_err_is_set(const struct px_err *err)
+{
+	return err && err->code != PX_OK;
+}
+
+const char *px_code_name(int code)
+{
+	switch (code) {
+	case PX_OK: return "ok";
+	case PX_E_NOMEM: return "out_of_memory";
+	case PX_E_IO: return "io";
+	case PX_E_INTERNAL: return "internal";
+	case PX_E_MALFORMED: return "malformed";
+	case PX_E_TRUNCATED: return "truncated";
+	case PX_E_NONCANONICAL: return "non_canonical";
+	case PX_E_TOO_LARGE: return "too_large";
+	case PX_E_ENCODING: return "bad_encoding";
+	case PX_E_NUMBER: return "bad_number";
+	case PX_E_TIME: return "bad_time";
+	case PX_E_JSON: return "bad_json";
+	case PX_E_UNSUPPORTED: return "unsupported";
+	case PX_E_VERIFY: return "not_verified";
+	case PX_E_ROOT_MISMATCH: return "root_mismatch";
+	case PX_E_KEY_MISMATCH: return "key_mismatch";
+	case PX_E_VALUE_MISMATCH: return "value_mismatch";
+	case PX_E_SPEC_MISMATCH: return "spec_mismatch";
+	case PX_E_NEIGHBOUR: return "not_neighbours";
+	case PX_E_NO_PROOF_FOR_KEY: return "no_proof_for_key";
+	case PX_E_KEY_ORDER: return "key_order";
+	case PX_E_PROOF_SHAPE: return "proof_shape";
+	case PX_E_RPC: return "rpc";
+	case PX_E_USAGE: return "usage";
+	case PX_E_CONFIG: return "config";
+	default: break;
+	}
+	if (code >= 100 && code < 200)
+		return "resource";
+	if (code >= 200 && code < 300)
+		return "malformed";
+	if (code >= 300 && code < 400)
+		return "not_verified";
+	if (code >= 400 && code < 500)
+		return "rpc";
+	if (code >= 500 && code < 600)
+		return "config";
+	return "unknown";
+}
+
+int px_code_exit_status(int code)
+{
+	if (code == PX_OK)
+		return 0;
+	if (code >= 300 && code < 400)
+		return 1;
+	if ((code >= 200 && code < 300) || (code >= 500 && code < 600))
+		return 2;
+	return 3;
+}

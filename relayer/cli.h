@@ -1,0 +1,39 @@
+/* Shared pieces of the pontifex command line: global options, reading
+ * inputs, and printing results under the exit-code contract (0 done or
+ * verified, 1 not verified, 2 usage or malformed input, 3 I/O or RPC). */
+#ifndef PX_RELAYER_CLI_H
+#define PX_RELAYER_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/errors.h"
+
+struct rly_cli {
+	const char *home;
+	const char *config;
+	bool json;
+};
+
+/* Reads a whole file ("-" is stdin) of at most cap bytes into out. */
+bool rly_cli_read_input(struct px_err *err, struct px_buf *out, const char *path,
+			size_t cap) PX_MUST_CHECK;
+
+/* Turns file contents into bytes: hex (optionally 0x-prefixed) or base64
+ * when the whole text, trimmed of surrounding white space, is one of them;
+ * otherwise the bytes as they are. *format names what was found. */
+bool rly_cli_decode_blob(struct px_err *err, struct px_buf *out, const char **format,
+			 const uint8_t *data, size_t len) PX_MUST_CHECK;
+
+/* Prints the outcome of a verify command and returns its exit status.
+ * err NULL or clear means verified, with `what` saying what was shown. */
+int rly_cli_verify_result(const struct rly_cli *cli, const struct px_err *err, const char *what);
+
+/* Prints a usage or input error (text on stderr, or the JSON object on
+ * stdout) and returns the exit status for its code. */
+int rly_cli_fail(const struct rly_cli *cli, const struct px_err *err);
+
+int rly_cmd_verify(const struct rly_cli *cli, int argc, char **argv);
+
+#endif
