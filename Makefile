@@ -9,7 +9,7 @@ MESON_OPTS ?=
 DEB_PKGS = libwebsockets-dev libsecp256k1-dev libjansson-dev libcmocka-dev \
 	   libssl-dev libsqlite3-dev libyaml-dev meson ninja-build pkg-config
 
-.PHONY: all deps build test demo bench fuzz clean
+.PHONY: all deps wire-deps build test demo bench fuzz clean
 
 all: build
 
@@ -26,6 +26,14 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# Third-party checkers for the wire-format tests (cosmjs-types, @noble),
+# pinned by tests/wire/package-lock.json, installed into tests/wire/.
+wire-deps:
+	@command -v npm >/dev/null 2>&1 || { \
+		SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
+	@[ -d tests/wire/node_modules ] || npm ci --prefix tests/wire --no-audit --no-fund --loglevel=error
+
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
 
@@ -33,7 +41,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # Runs every test; the last line is meson's count as "N passed, N failed".
-test: build
+test: build wire-deps
 	@scripts/run-tests $(BUILD)
 
 demo: build
