@@ -22,6 +22,19 @@ static const char verify_usage[] =
 	"          key has value under root (membership); without it, that key\n"
 	"          is absent (non-membership). The proof file holds the protobuf\n"
 	"          bytes raw, as hex or as base64 (detected).\n"
+	"  header  --trusted FILE --untrusted FILE|DIR [--now RFC3339]\n"
+	"          [--trusting-period DUR] [--trust-level N/D] [--clock-drift DUR]\n"
+	"          Checks a CometBFT light block ({signed_header, validator_set,\n"
+	"          next_validator_set}) from a trusted one (the operator's anchor;\n"
+	"          its validator_set may be left out) with the light-client rules.\n"
+	"          A folder of light-block files or a file holding an array of\n"
+	"          them is walked with bisection to the highest block. Defaults:\n"
+	"          now, 336h, 1/3, 10s.\n"
+	"  abci    --app-hash HEX --response FILE\n"
+	"          Checks an abci_query response with proof ops (ics23:iavl then\n"
+	"          ics23:simple) against an app hash: the app hash of header H+1\n"
+	"          proves a response at height H. Prints the key and value, or\n"
+	"          that the key is absent.\n"
 	"\n"
 	"exit status: 0 verified, 1 not verified, 2 usage or malformed input,\n"
 	"             3 file could not be read\n";
@@ -156,5 +169,9 @@ int rly_cmd_verify(const struct rly_cli *cli, int argc, char **argv)
 	}
 	if (strcmp(argv[1], "ics23") == 0)
 		return verify_ics23(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "header") == 0)
+		return rly_cmd_verify_header(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "abci") == 0)
+		return rly_cmd_verify_abci(cli, argc - 1, argv + 1);
 	return usage_error(cli, "unknown verify subcommand '%s'", argv[1]);
 }

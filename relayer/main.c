@@ -17,6 +17,8 @@ static const char main_usage[] =
 	"\n"
 	"commands:\n"
 	"  verify ics23   check an ICS-23 proof offline (see pontifex verify --help)\n"
+	"  verify header  check a CometBFT header from a trusted one (bisection)\n"
+	"  verify abci    check an abci_query proof against an app hash\n"
 	"  help           show this text\n"
 	"  version        show the version\n"
 	"\n"
