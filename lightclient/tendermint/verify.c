@@ -335,11 +335,13 @@ bool tm_verify(struct px_err *err, struct tm_trusted *out, const struct tm_trust
 	if (strcmp(th->chain_id, uh->chain_id) != 0)
 		return px_err_set(err, PX_E_CHAIN_ID, "chain id '%s', trusted '%s'", uh->chain_id,
 				  th->chain_id);
-	if (px_time_cmp(uh->time, th->time) <= 0)
-		return px_err_set(err, PX_E_TIME_ORDER, "header time is not after the trusted header's");
+	/* Height before time, as CometBFT reports it: an older block usually
+	 * fails both, and its height is the clearer reason. */
 	if (uh->height <= th->height)
 		return px_err_set(err, PX_E_HEIGHT, "height %lld is not above trusted height %lld",
 				  (long long)uh->height, (long long)th->height);
+	if (px_time_cmp(uh->time, th->time) <= 0)
+		return px_err_set(err, PX_E_TIME_ORDER, "header time is not after the trusted header's");
 	/* 5. adjacent: the set the trusted header announced */
 	adjacent = uh->height == th->height + 1;
 	if (adjacent && !(uh->validators_hash.len == th->next_validators_hash.len &&
