@@ -358,7 +358,7 @@ static void test_bad_encodings(void **state)
 	assert_int_equal(decode_with("signed_header.header.app_hash", json_string("ZZ")), PX_E_ENCODING);
 	/* a hash of 31 bytes */
 	assert_int_equal(decode_with("signed_header.header.validators_hash",
-				     json_string(H32("AB") + 2)), PX_E_MALFORMED);
+				     json_string(&H32("AB")[2])), PX_E_MALFORMED);
 	/* bad base64: wrong alphabet, missing padding */
 	assert_int_equal(decode_with("signed_header.commit.signatures.0.signature",
 				     json_string("AQID*A==")), PX_E_ENCODING);
