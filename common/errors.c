@@ -102,7 +102,6 @@ const char *px_code_name(int code)
 	case PX_E_PARENT_MISMATCH: return "parent_mismatch";
 	case PX_E_NOT_SUCCESSOR: return "not_successor";
 	case PX_E_IBC_NOT_FOUND: return "ibc_not_found";
-	case PX_E_IBC_EXISTS: return "ibc_already_exists";
 	case PX_E_IBC_STATE: return "ibc_wrong_state";
 	case PX_E_IBC_COUNTERPARTY: return "ibc_wrong_counterparty";
 	case PX_E_IBC_VERSION: return "ibc_unsupported_version";

@@ -63,7 +63,6 @@ enum px_code {
 
 	/* IBC protocol rules (ibc/core, ibc/transfer): one code per rule. */
 	PX_E_IBC_NOT_FOUND = 360,
-	PX_E_IBC_EXISTS = 361,
 	PX_E_IBC_STATE = 362,
 	PX_E_IBC_COUNTERPARTY = 363,
 	PX_E_IBC_VERSION = 364,

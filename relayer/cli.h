@@ -35,6 +35,10 @@ int rly_cli_verify_result(const struct rly_cli *cli, const struct px_err *err, c
 int rly_cli_fail(const struct rly_cli *cli, const struct px_err *err);
 
 int rly_cmd_verify(const struct rly_cli *cli, int argc, char **argv);
+/* `verify eth-header` and `verify eth-proof` (cli_verify_eth.c); argv[0]
+ * is the subcommand. */
+int rly_cmd_verify_eth_header(const struct rly_cli *cli, int argc, char **argv);
+int rly_cmd_verify_eth_proof(const struct rly_cli *cli, int argc, char **argv);
 /* `verify header` and `verify abci` (cli_verify_tm.c); argv[0] is the
  * subcommand. */
 int rly_cmd_verify_header(const struct rly_cli *cli, int argc, char **argv);

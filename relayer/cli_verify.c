@@ -22,6 +22,15 @@ static const char verify_usage[] =
 	"          key has value under root (membership); without it, that key\n"
 	"          is absent (non-membership). The proof file holds the protobuf\n"
 	"          bytes raw, as hex or as base64 (detected).\n"
+	"  eth-header FILE|- [--expect-hash HEX]\n"
+	"          Recomputes an Ethereum block hash from the header fields of an\n"
+	"          eth_getBlockByNumber/ByHash result (or the whole JSON-RPC\n"
+	"          response) and checks it against the block's \"hash\" and, when\n"
+	"          given, the expected hash. Any fork up to Prague.\n"
+	"  eth-proof --state-root HEX --proof FILE|-\n"
+	"          Checks an eth_getProof result (EIP-1186): the account proof\n"
+	"          and every storage proof against the state root, and every value\n"
+	"          the result claims. Absent accounts and slots are proven absent.\n"
 	"  header  --trusted FILE --untrusted FILE|DIR [--now RFC3339]\n"
 	"          [--trusting-period DUR] [--trust-level N/D] [--clock-drift DUR]\n"
 	"          Checks a CometBFT light block ({signed_header, validator_set,\n"
@@ -169,6 +178,10 @@ int rly_cmd_verify(const struct rly_cli *cli, int argc, char **argv)
 	}
 	if (strcmp(argv[1], "ics23") == 0)
 		return verify_ics23(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "eth-header") == 0)
+		return rly_cmd_verify_eth_header(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "eth-proof") == 0)
+		return rly_cmd_verify_eth_proof(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "header") == 0)
 		return rly_cmd_verify_header(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "abci") == 0)

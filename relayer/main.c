@@ -17,6 +17,8 @@ static const char main_usage[] =
 	"\n"
 	"commands:\n"
 	"  verify ics23   check an ICS-23 proof offline (see pontifex verify --help)\n"
+	"  verify eth-header  check an Ethereum block header's hash offline\n"
+	"  verify eth-proof   check an eth_getProof result against a state root\n"
 	"  verify header  check a CometBFT header from a trusted one (bisection)\n"
 	"  verify abci    check an abci_query proof against an app hash\n"
 	"  help           show this text\n"
