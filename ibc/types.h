@@ -1,7 +1,7 @@
 /* IBC core data as plain C: heights, packets, connection and channel ends,
  * and the 07-tendermint client and consensus states. These are the values
- * the protocol rules (ibc/host*.h) reason about and the codecs
- * (ibc/codec.h) turn into ibc-go's protobuf, byte for byte.
+ * the protocol rules (ibc/core/) reason about and the codecs
+ * (ibc/codec/) turn into ibc-go's protobuf, byte for byte.
  *
  * Strings are NUL-terminated and bounded (identifiers by ICS-24's limits);
  * byte fields that can be large (packet data, proofs) are borrowed slices
