@@ -9,7 +9,7 @@ MESON_OPTS ?=
 DEB_PKGS = libwebsockets-dev libsecp256k1-dev libjansson-dev libcmocka-dev \
 	   libssl-dev libsqlite3-dev libyaml-dev meson ninja-build pkg-config
 
-.PHONY: all deps wire-deps build test demo bench fuzz clean
+.PHONY: all deps wire-deps eth-deps build test demo bench fuzz clean
 
 all: build
 
@@ -34,6 +34,14 @@ wire-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
 	@[ -d tests/wire/node_modules ] || npm ci --prefix tests/wire --no-audit --no-fund --loglevel=error
 
+# anvil, the local Ethereum node of the live follower test (tests/eth),
+# pinned by tests/eth/package-lock.json, installed into tests/eth/.
+eth-deps:
+	@command -v npm >/dev/null 2>&1 || { \
+		SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
+	@[ -d tests/eth/node_modules ] || npm ci --prefix tests/eth --no-audit --no-fund --loglevel=error
+
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
 
@@ -41,7 +49,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # Runs every test; the last line is meson's count as "N passed, N failed".
-test: build wire-deps
+test: build wire-deps eth-deps
 	@scripts/run-tests $(BUILD)
 
 demo: build
