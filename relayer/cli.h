@@ -43,5 +43,7 @@ int rly_cmd_verify_eth_proof(const struct rly_cli *cli, int argc, char **argv);
  * subcommand. */
 int rly_cmd_verify_header(const struct rly_cli *cli, int argc, char **argv);
 int rly_cmd_verify_abci(const struct rly_cli *cli, int argc, char **argv);
+/* `verify packet` (cli_verify_packet.c); argv[0] is the subcommand. */
+int rly_cmd_verify_packet(const struct rly_cli *cli, int argc, char **argv);
 
 #endif

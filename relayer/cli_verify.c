@@ -44,6 +44,18 @@ static const char verify_usage[] =
 	"          ics23:simple) against an app hash: the app hash of header H+1\n"
 	"          proves a response at height H. Prints the key and value, or\n"
 	"          that the key is absent.\n"
+	"  packet  --msg FILE|- (--app-hash HEX | --trusted FILE --header FILE\n"
+	"          [--now RFC3339] [--trusting-period DUR] [--trust-level N/D]\n"
+	"          [--clock-drift DUR]) [--prefix ibc] [--type recv|ack|timeout]\n"
+	"          [--ordering ordered|unordered]\n"
+	"          Audits relayed MsgRecvPacket, MsgAcknowledgement and MsgTimeout:\n"
+	"          recomputes the packet commitment, ack commitment, receipt absence\n"
+	"          or nextSequenceRecv the proof must show and checks the MerkleProof\n"
+	"          against the app hash, given or taken from a header (at the proof\n"
+	"          height) that the light client verifies from the trusted block.\n"
+	"          The file holds the message (bare, as an Any, or a whole TxRaw:\n"
+	"          every packet message is checked) raw, as hex or base64, or a\n"
+	"          `tx` RPC JSON result.\n"
 	"\n"
 	"exit status: 0 verified, 1 not verified, 2 usage or malformed input,\n"
 	"             3 file could not be read\n";
@@ -186,5 +198,7 @@ int rly_cmd_verify(const struct rly_cli *cli, int argc, char **argv)
 		return rly_cmd_verify_header(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "abci") == 0)
 		return rly_cmd_verify_abci(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "packet") == 0)
+		return rly_cmd_verify_packet(cli, argc - 1, argv + 1);
 	return usage_error(cli, "unknown verify subcommand '%s'", argv[1]);
 }

@@ -21,6 +21,7 @@ static const char main_usage[] =
 	"  verify eth-proof   check an eth_getProof result against a state root\n"
 	"  verify header  check a CometBFT header from a trusted one (bisection)\n"
 	"  verify abci    check an abci_query proof against an app hash\n"
+	"  verify packet  audit a relayed MsgRecvPacket/MsgAcknowledgement/MsgTimeout\n"
 	"  help           show this text\n"
 	"  version        show the version\n"
 	"\n"
