@@ -9,6 +9,7 @@
 
 #include "common/buf.h"
 #include "common/errors.h"
+#include "common/rfc3339.h"
 
 struct rly_cli {
 	const char *home;
@@ -33,6 +34,19 @@ int rly_cli_verify_result(const struct rly_cli *cli, const struct px_err *err, c
 /* Prints a usage or input error (text on stderr, or the JSON object on
  * stdout) and returns the exit status for its code. */
 int rly_cli_fail(const struct rly_cli *cli, const struct px_err *err);
+
+/* A usage error of `pontifex COMMAND` (e.g. "verify eth-proof"): the
+ * message and a pointer to the command's --help on stderr, or the JSON
+ * object. Returns 2. */
+int rly_cli_usage(const struct rly_cli *cli, const char *command, const char *fmt, ...) PX_PRINTF(3, 4);
+
+/* Reads and parses a JSON file ("-" is stdin) of at most cap bytes. A new
+ * reference, or NULL with err naming the file. */
+struct json_t *rly_cli_load_json(struct px_err *err, const char *path, size_t cap);
+
+/* The time to verify at: the RFC 3339 value of an option (a bad value is a
+ * usage error naming the option), or the clock when s is NULL. */
+bool rly_cli_now(struct px_err *err, struct px_time *out, const char *option, const char *s) PX_MUST_CHECK;
 
 int rly_cmd_verify(const struct rly_cli *cli, int argc, char **argv);
 /* `verify eth-header` and `verify eth-proof` (cli_verify_eth.c); argv[0]

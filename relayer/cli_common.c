@@ -2,13 +2,16 @@
 #include "relayer/cli.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "common/encoding.h"
+#include "common/json.h"
 
 bool rly_cli_read_input(struct px_err *err, struct px_buf *out, const char *path, size_t cap)
 {
@@ -144,4 +147,54 @@ int rly_cli_fail(const struct rly_cli *cli, const struct px_err *err)
 	else
 		fprintf(stderr, "pontifex: %s\n", err->msg);
 	return status ? status : 2;
+}
+
+int rly_cli_usage(const struct rly_cli *cli, const char *command, const char *fmt, ...)
+{
+	struct px_err err = { PX_E_USAGE, "" };
+	const char *space = strchr(command, ' ');
+	int help_len = space ? (int)(space - command) : (int)strlen(command);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
+	va_end(ap);
+	if (cli->json)
+		return rly_cli_fail(cli, &err);
+	fprintf(stderr, "pontifex %s: %s\n(see pontifex %.*s --help)\n", command, err.msg,
+		help_len, command);
+	return 2;
+}
+
+json_t *rly_cli_load_json(struct px_err *err, const char *path, size_t cap)
+{
+	struct px_buf b = PX_BUF_INIT;
+	json_t *doc = NULL;
+
+	if (rly_cli_read_input(err, &b, path, cap)) {
+		doc = px_json_load_buf(err, b.data ? (const char *)b.data : "", b.len);
+		if (!doc)
+			px_err_prefix(err, "%s: ", path);
+	}
+	px_buf_free(&b);
+	return doc;
+}
+
+bool rly_cli_now(struct px_err *err, struct px_time *out, const char *option, const char *s)
+{
+	struct timespec ts;
+
+	if (s) {
+		if (!px_time_parse(err, out, s, strlen(s))) {
+			px_err_prefix(err, "--%s: ", option);
+			err->code = PX_E_USAGE;
+			return false;
+		}
+		return true;
+	}
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return px_err_set(err, PX_E_INTERNAL, "cannot read the clock");
+	out->seconds = ts.tv_sec;
+	out->nanos = (int32_t)ts.tv_nsec;
+	return true;
 }

@@ -2,7 +2,6 @@
  * with no network. Exit 0 verified, 1 well-formed but not verified, 2 usage
  * or malformed input, 3 when a file cannot be read. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,22 +59,6 @@ static const char verify_usage[] =
 	"exit status: 0 verified, 1 not verified, 2 usage or malformed input,\n"
 	"             3 file could not be read\n";
 
-static int usage_error(const struct rly_cli *cli, const char *fmt, ...) PX_PRINTF(2, 3);
-
-static int usage_error(const struct rly_cli *cli, const char *fmt, ...)
-{
-	struct px_err err = { PX_E_USAGE, "" };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
-	va_end(ap);
-	if (cli->json)
-		return rly_cli_fail(cli, &err);
-	fprintf(stderr, "pontifex verify: %s\n(see pontifex verify --help)\n", err.msg);
-	return 2;
-}
-
 /* Decodes a hex option; names the option in the error. */
 static bool hex_opt(struct px_err *err, struct px_buf *out, const char *name, const char *s)
 {
@@ -117,19 +100,19 @@ static int verify_ics23(const struct rly_cli *cli, int argc, char **argv)
 		case 'v': value_hex = optarg; break;
 		case 'p': proof_path = optarg; break;
 		case 'h': fputs(verify_usage, stdout); return 0;
-		case ':': return usage_error(cli, "option %s needs a value", argv[optind - 1]);
-		default: return usage_error(cli, "unknown option %s", argv[optind - 1]);
+		case ':': return rly_cli_usage(cli, "verify", "option %s needs a value", argv[optind - 1]);
+		default: return rly_cli_usage(cli, "verify", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return rly_cli_usage(cli, "verify", "unexpected argument '%s'", argv[optind]);
 	if (!spec_name)
-		return usage_error(cli, "--spec is required (iavl, tendermint or smt)");
+		return rly_cli_usage(cli, "verify", "--spec is required (iavl, tendermint or smt)");
 	spec = ics23_spec_by_name(spec_name);
 	if (!spec)
-		return usage_error(cli, "unknown spec '%s' (iavl, tendermint or smt)", spec_name);
+		return rly_cli_usage(cli, "verify", "unknown spec '%s' (iavl, tendermint or smt)", spec_name);
 	if (!root_hex || !key_hex || !proof_path)
-		return usage_error(cli, "--root, --key and --proof are required");
+		return rly_cli_usage(cli, "verify", "--root, --key and --proof are required");
 
 	if (!hex_opt(&err, &root, "root", root_hex) || !hex_opt(&err, &key, "key", key_hex) ||
 	    (value_hex && !hex_opt(&err, &value, "value", value_hex)))
@@ -200,5 +183,5 @@ int rly_cmd_verify(const struct rly_cli *cli, int argc, char **argv)
 		return rly_cmd_verify_abci(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "packet") == 0)
 		return rly_cmd_verify_packet(cli, argc - 1, argv + 1);
-	return usage_error(cli, "unknown verify subcommand '%s'", argv[1]);
+	return rly_cli_usage(cli, "verify", "unknown verify subcommand '%s'", argv[1]);
 }

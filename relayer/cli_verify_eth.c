@@ -6,7 +6,6 @@
  * but not verified, 2 usage or malformed input, 3 when a file cannot be
  * read. With --json exactly one object is printed on stdout. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,22 +23,6 @@
 #define ETH_CLI_MAX_FILE (64u << 20)
 
 #define HEX32_LEN (2 * ETH_HASH_LEN + 3)
-
-static int usage(const struct rly_cli *cli, const char *cmd, const char *fmt, ...) PX_PRINTF(3, 4);
-
-static int usage(const struct rly_cli *cli, const char *cmd, const char *fmt, ...)
-{
-	struct px_err err = { PX_E_USAGE, "" };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
-	va_end(ap);
-	if (cli->json)
-		return rly_cli_fail(cli, &err);
-	fprintf(stderr, "pontifex verify %s: %s\n(see pontifex verify --help)\n", cmd, err.msg);
-	return 2;
-}
 
 /* Loads a JSON file and returns the result object (borrowed from *doc):
  * the document itself, or its "result" when it is a JSON-RPC response. */
@@ -152,19 +135,19 @@ int rly_cmd_verify_eth_header(const struct rly_cli *cli, int argc, char **argv)
 			if (optind >= argc)
 				break;
 			if (path)
-				return usage(cli, "eth-header", "unexpected argument '%s'", argv[optind]);
+				return rly_cli_usage(cli, "verify eth-header", "unexpected argument '%s'", argv[optind]);
 			path = argv[optind++];
 			continue;
 		}
 		switch (opt) {
 		case 'e': expect_hex = optarg; break;
 		case 'h': return rly_cmd_verify(cli, 2, (char *[]){ "verify", "--help", NULL });
-		case ':': return usage(cli, "eth-header", "option %s needs a value", argv[optind - 1]);
-		default: return usage(cli, "eth-header", "unknown option %s", argv[optind - 1]);
+		case ':': return rly_cli_usage(cli, "verify eth-header", "option %s needs a value", argv[optind - 1]);
+		default: return rly_cli_usage(cli, "verify eth-header", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (!path)
-		return usage(cli, "eth-header", "a block file is required (eth_getBlockBy* result)");
+		return rly_cli_usage(cli, "verify eth-header", "a block file is required (eth_getBlockBy* result)");
 	if (expect_hex && !hash_opt(&err, expected, "expect-hash", expect_hex))
 		return rly_cli_fail(cli, &err);
 
@@ -327,14 +310,14 @@ int rly_cmd_verify_eth_proof(const struct rly_cli *cli, int argc, char **argv)
 		case 'r': root_hex = optarg; break;
 		case 'p': path = optarg; break;
 		case 'h': return rly_cmd_verify(cli, 2, (char *[]){ "verify", "--help", NULL });
-		case ':': return usage(cli, "eth-proof", "option %s needs a value", argv[optind - 1]);
-		default: return usage(cli, "eth-proof", "unknown option %s", argv[optind - 1]);
+		case ':': return rly_cli_usage(cli, "verify eth-proof", "option %s needs a value", argv[optind - 1]);
+		default: return rly_cli_usage(cli, "verify eth-proof", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage(cli, "eth-proof", "unexpected argument '%s'", argv[optind]);
+		return rly_cli_usage(cli, "verify eth-proof", "unexpected argument '%s'", argv[optind]);
 	if (!root_hex || !path)
-		return usage(cli, "eth-proof", "--state-root and --proof are required");
+		return rly_cli_usage(cli, "verify eth-proof", "--state-root and --proof are required");
 	if (!hash_opt(&err, root, "state-root", root_hex))
 		return rly_cli_fail(cli, &err);
 	eth_hex_format(rh, sizeof(rh), root, ETH_HASH_LEN);

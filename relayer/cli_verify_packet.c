@@ -6,11 +6,9 @@
  * well formed but not verified (or the header does not verify), 2 usage or
  * malformed input, 3 a file could not be read. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -23,22 +21,6 @@
 
 #define LIGHT_BLOCK_CAP (64u << 20)
 
-static int pkt_usage_error(const struct rly_cli *cli, const char *fmt, ...) PX_PRINTF(2, 3);
-
-static int pkt_usage_error(const struct rly_cli *cli, const char *fmt, ...)
-{
-	struct px_err err = { PX_E_USAGE, "" };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
-	va_end(ap);
-	if (cli->json)
-		return rly_cli_fail(cli, &err);
-	fprintf(stderr, "pontifex verify: %s\n(see pontifex verify --help)\n", err.msg);
-	return 2;
-}
-
 /* Where the app hash came from. */
 struct anchor {
 	uint8_t app_hash[IBC_AUDIT_MAX_APP_HASH];
@@ -50,45 +32,12 @@ struct anchor {
 	struct px_time header_time;
 };
 
-static json_t *load_json(struct px_err *err, const char *path)
-{
-	struct px_buf b = PX_BUF_INIT;
-	json_t *doc = NULL;
-
-	if (rly_cli_read_input(err, &b, path, LIGHT_BLOCK_CAP)) {
-		doc = px_json_load_buf(err, b.data ? (const char *)b.data : "", b.len);
-		if (!doc)
-			px_err_prefix(err, "%s: ", path);
-	}
-	px_buf_free(&b);
-	return doc;
-}
-
-static bool now_from(struct px_err *err, struct px_time *out, const char *s)
-{
-	struct timespec ts;
-
-	if (s) {
-		if (!px_time_parse(err, out, s, strlen(s))) {
-			px_err_prefix(err, "--now: ");
-			err->code = PX_E_USAGE;
-			return false;
-		}
-		return true;
-	}
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-		return px_err_set(err, PX_E_INTERNAL, "cannot read the clock");
-	out->seconds = ts.tv_sec;
-	out->nanos = (int32_t)ts.tv_nsec;
-	return true;
-}
-
 /* Loads a light block; a fault in the operator's trusted block is bad
  * input (2xx), never "not verified". */
 static bool block_load(struct px_err *err, struct tm_light_block *out, const char *opt,
 		       const char *path)
 {
-	json_t *doc = load_json(err, path);
+	json_t *doc = rly_cli_load_json(err, path, LIGHT_BLOCK_CAP);
 	bool ok = doc && tm_light_block_from_json(err, out, doc);
 
 	if (doc && !ok)
@@ -436,7 +385,7 @@ int rly_cmd_verify_packet(const struct rly_cli *cli, int argc, char **argv)
 		case 'P': prefix = optarg; break;
 		case 'T':
 			if (!kind_opt(&hint, optarg))
-				return pkt_usage_error(cli, "--type: '%s' (recv, ack or timeout)",
+				return rly_cli_usage(cli, "verify", "--type: '%s' (recv, ack or timeout)",
 						       optarg);
 			break;
 		case 'o':
@@ -445,27 +394,27 @@ int rly_cmd_verify_packet(const struct rly_cli *cli, int argc, char **argv)
 			else if (strcmp(optarg, "unordered") == 0)
 				aopts.ordering = IBC_AUDIT_ORDER_UNORDERED;
 			else
-				return pkt_usage_error(cli, "--ordering: '%s' (ordered or unordered)",
+				return rly_cli_usage(cli, "verify", "--ordering: '%s' (ordered or unordered)",
 						       optarg);
 			break;
 		case 'h': return rly_cmd_verify(cli, 2, (char *[]){ "verify", "--help", NULL });
-		case ':': return pkt_usage_error(cli, "option %s needs a value", argv[optind - 1]);
-		default: return pkt_usage_error(cli, "unknown option %s", argv[optind - 1]);
+		case ':': return rly_cli_usage(cli, "verify", "option %s needs a value", argv[optind - 1]);
+		default: return rly_cli_usage(cli, "verify", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return pkt_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return rly_cli_usage(cli, "verify", "unexpected argument '%s'", argv[optind]);
 	if (!msg_path)
-		return pkt_usage_error(cli, "--msg is required");
+		return rly_cli_usage(cli, "verify", "--msg is required");
 	if (app_hex && (trusted_path || header_path))
-		return pkt_usage_error(cli, "give either --app-hash or --trusted and --header");
+		return rly_cli_usage(cli, "verify", "give either --app-hash or --trusted and --header");
 	if (!app_hex && !(trusted_path && header_path))
-		return pkt_usage_error(cli, "--app-hash, or --trusted and --header, is required");
+		return rly_cli_usage(cli, "verify", "--app-hash, or --trusted and --header, is required");
 	if (app_hex && (now_s || period || level || drift))
-		return pkt_usage_error(cli, "--now, --trusting-period, --trust-level and "
+		return rly_cli_usage(cli, "verify", "--now, --trusting-period, --trust-level and "
 					    "--clock-drift go with --trusted and --header");
 	if (prefix[0] == '\0' || strlen(prefix) > IBC_ID_MAX)
-		return pkt_usage_error(cli, "--prefix: 1 to %d bytes", IBC_ID_MAX);
+		return rly_cli_usage(cli, "verify", "--prefix: 1 to %d bytes", IBC_ID_MAX);
 
 	if (app_hex) {
 		if (!px_hex_decode(&err, &app, app_hex, strlen(app_hex), true)) {
@@ -499,7 +448,7 @@ int rly_cmd_verify_packet(const struct rly_cli *cli, int argc, char **argv)
 			err.code = PX_E_USAGE;
 			goto fail;
 		}
-		if (!tm_options_check(&err, &o) || !now_from(&err, &now, now_s))
+		if (!tm_options_check(&err, &o) || !rly_cli_now(&err, &now, "now", now_s))
 			goto fail;
 	}
 

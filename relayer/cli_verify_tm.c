@@ -5,12 +5,10 @@
  * input, 3 a file could not be read (or the query in the file failed). */
 #include <dirent.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include <jansson.h>
 
@@ -24,36 +22,6 @@
 #include "relayer/cli.h"
 
 #define FILE_CAP (64u << 20)	/* one light block or response file */
-
-static int tm_usage_error(const struct rly_cli *cli, const char *fmt, ...) PX_PRINTF(2, 3);
-
-static int tm_usage_error(const struct rly_cli *cli, const char *fmt, ...)
-{
-	struct px_err err = { PX_E_USAGE, "" };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err.msg, sizeof(err.msg), fmt, ap);
-	va_end(ap);
-	if (cli->json)
-		return rly_cli_fail(cli, &err);
-	fprintf(stderr, "pontifex verify: %s\n(see pontifex verify --help)\n", err.msg);
-	return 2;
-}
-
-static json_t *load_json(struct px_err *err, const char *path)
-{
-	struct px_buf b = PX_BUF_INIT;
-	json_t *doc = NULL;
-
-	if (rly_cli_read_input(err, &b, path, FILE_CAP)) {
-		doc = px_json_load_buf(err, b.data ? (const char *)b.data : "", b.len);
-		if (!doc)
-			px_err_prefix(err, "%s: ", path);
-	}
-	px_buf_free(&b);
-	return doc;
-}
 
 /* Adds every *.json file of a folder to the store. */
 static bool load_dir(struct px_err *err, struct tm_block_store *s, const char *dir)
@@ -75,7 +43,7 @@ static bool load_dir(struct px_err *err, struct tm_block_store *s, const char *d
 			ok = px_err_set(err, PX_E_IO, "%s: path too long", dir);
 			break;
 		}
-		doc = load_json(err, path);
+		doc = rly_cli_load_json(err, path, FILE_CAP);
 		ok = doc && tm_block_store_add_json(err, s, doc);
 		if (doc && !ok)
 			px_err_prefix(err, "%s: ", path);
@@ -85,25 +53,6 @@ static bool load_dir(struct px_err *err, struct tm_block_store *s, const char *d
 	if (ok && s->len == 0)
 		ok = px_err_set(err, PX_E_MALFORMED, "%s: no *.json light blocks", dir);
 	return ok;
-}
-
-static bool now_from(struct px_err *err, struct px_time *out, const char *s)
-{
-	struct timespec ts;
-
-	if (s) {
-		if (!px_time_parse(err, out, s, strlen(s))) {
-			px_err_prefix(err, "--now: ");
-			err->code = PX_E_USAGE;
-			return false;
-		}
-		return true;
-	}
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
-		return px_err_set(err, PX_E_INTERNAL, "cannot read the clock");
-	out->seconds = ts.tv_sec;
-	out->nanos = (int32_t)ts.tv_nsec;
-	return true;
 }
 
 static bool options_from(struct px_err *err, struct tm_options *o, const char *period,
@@ -207,20 +156,20 @@ int rly_cmd_verify_header(const struct rly_cli *cli, int argc, char **argv)
 		case 'l': level = optarg; break;
 		case 'd': drift = optarg; break;
 		case 'h': return rly_cmd_verify(cli, 2, (char *[]){ "verify", "--help", NULL });
-		case ':': return tm_usage_error(cli, "option %s needs a value", argv[optind - 1]);
-		default: return tm_usage_error(cli, "unknown option %s", argv[optind - 1]);
+		case ':': return rly_cli_usage(cli, "verify", "option %s needs a value", argv[optind - 1]);
+		default: return rly_cli_usage(cli, "verify", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return tm_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return rly_cli_usage(cli, "verify", "unexpected argument '%s'", argv[optind]);
 	if (!trusted_path || !untrusted_path)
-		return tm_usage_error(cli, "--trusted and --untrusted are required");
-	if (!options_from(&err, &o, period, level, drift) || !now_from(&err, &now, now_s))
+		return rly_cli_usage(cli, "verify", "--trusted and --untrusted are required");
+	if (!options_from(&err, &o, period, level, drift) || !rly_cli_now(&err, &now, "now", now_s))
 		goto fail;
 
 	/* The trusted block is the operator's anchor: a fault in it is bad
 	 * input (exit 2), never "not verified". */
-	doc = load_json(&err, trusted_path);
+	doc = rly_cli_load_json(&err, trusted_path, FILE_CAP);
 	if (!doc)
 		goto fail;
 	if (!tm_light_block_from_json(&err, &tlb, doc) || !tm_trust_anchor(&err, &trusted, &tlb)) {
@@ -236,7 +185,7 @@ int rly_cmd_verify_header(const struct rly_cli *cli, int argc, char **argv)
 		if (!load_dir(&err, &store, untrusted_path))
 			goto fail;
 	} else {
-		doc = load_json(&err, untrusted_path);
+		doc = rly_cli_load_json(&err, untrusted_path, FILE_CAP);
 		if (!doc)
 			goto fail;
 		if (json_is_array(doc)) {
@@ -339,14 +288,14 @@ int rly_cmd_verify_abci(const struct rly_cli *cli, int argc, char **argv)
 		case 'a': app_hex = optarg; break;
 		case 'r': resp_path = optarg; break;
 		case 'h': return rly_cmd_verify(cli, 2, (char *[]){ "verify", "--help", NULL });
-		case ':': return tm_usage_error(cli, "option %s needs a value", argv[optind - 1]);
-		default: return tm_usage_error(cli, "unknown option %s", argv[optind - 1]);
+		case ':': return rly_cli_usage(cli, "verify", "option %s needs a value", argv[optind - 1]);
+		default: return rly_cli_usage(cli, "verify", "unknown option %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return tm_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+		return rly_cli_usage(cli, "verify", "unexpected argument '%s'", argv[optind]);
 	if (!app_hex || !resp_path)
-		return tm_usage_error(cli, "--app-hash and --response are required");
+		return rly_cli_usage(cli, "verify", "--app-hash and --response are required");
 	if (!px_hex_decode(&err, &app, app_hex, strlen(app_hex), true)) {
 		px_err_prefix(&err, "--app-hash: ");
 		goto fail;
@@ -355,7 +304,7 @@ int rly_cmd_verify_abci(const struct rly_cli *cli, int argc, char **argv)
 		px_err_set(&err, PX_E_USAGE, "--app-hash: %zu bytes, want 1..64", app.len);
 		goto fail;
 	}
-	doc = load_json(&err, resp_path);
+	doc = rly_cli_load_json(&err, resp_path, FILE_CAP);
 	if (!doc)
 		goto fail;
 	if (!tm_abci_response_from_json(&err, &r, doc)) {
