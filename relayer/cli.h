@@ -59,5 +59,14 @@ int rly_cmd_verify_header(const struct rly_cli *cli, int argc, char **argv);
 int rly_cmd_verify_abci(const struct rly_cli *cli, int argc, char **argv);
 /* `verify packet` (cli_verify_packet.c); argv[0] is the subcommand. */
 int rly_cmd_verify_packet(const struct rly_cli *cli, int argc, char **argv);
+/* `config init|validate` (cli_config.c) and `keys add|list|show|delete`
+ * (cli_keys.c); argv[0] is the command. */
+int rly_cmd_config(const struct rly_cli *cli, int argc, char **argv);
+int rly_cmd_keys(const struct rly_cli *cli, int argc, char **argv);
+
+/* With --json, prints {"code":0,"message":...} merged with the fields of
+ * extra (a jansson object, stolen; may be NULL); without, nothing. */
+struct json_t;
+void rly_cli_print_ok(const struct rly_cli *cli, const char *message, struct json_t *extra);
 
 #endif

@@ -22,6 +22,9 @@ static const char main_usage[] =
 	"  verify header  check a CometBFT header from a trusted one (bisection)\n"
 	"  verify abci    check an abci_query proof against an app hash\n"
 	"  verify packet  audit a relayed MsgRecvPacket/MsgAcknowledgement/MsgTimeout\n"
+	"  config init    write a commented example configuration\n"
+	"  config validate  check the configuration (first bad key, with its line)\n"
+	"  keys add|list|show|delete  the relayer's signing keys (pontifex keys --help)\n"
 	"  help           show this text\n"
 	"  version        show the version\n"
 	"\n"
@@ -95,6 +98,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "verify") == 0)
 		return rly_cmd_verify(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "config") == 0)
+		return rly_cmd_config(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "keys") == 0)
+		return rly_cmd_keys(&cli, argc - optind, argv + optind);
 	px_err_set(&err, PX_E_USAGE, "unknown command '%s' (see pontifex --help)", cmd);
 	return rly_cli_fail(&cli, &err);
 }
