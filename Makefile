@@ -9,7 +9,7 @@ MESON_OPTS ?=
 DEB_PKGS = libwebsockets-dev libsecp256k1-dev libjansson-dev libcmocka-dev \
 	   libssl-dev libsqlite3-dev libyaml-dev meson ninja-build pkg-config
 
-.PHONY: all deps wire-deps eth-deps build test demo bench fuzz clean
+.PHONY: all deps wire-deps eth-deps devnet-deps build test demo bench fuzz clean
 
 all: build
 
@@ -42,6 +42,14 @@ eth-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
 	@[ -d tests/eth/node_modules ] || npm ci --prefix tests/eth --no-audit --no-fund --loglevel=error
 
+# cosmjs, the third-party client of the devnet integration test
+# (tests/devnet/test_cosmjs.mjs), pinned by tests/devnet/package-lock.json.
+devnet-deps:
+	@command -v npm >/dev/null 2>&1 || { \
+		SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
+	@[ -d tests/devnet/node_modules ] || npm ci --prefix tests/devnet --no-audit --no-fund --loglevel=error
+
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
 
@@ -49,7 +57,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # Runs every test; the last line is meson's count as "N passed, N failed".
-test: build wire-deps eth-deps
+test: build wire-deps eth-deps devnet-deps
 	@scripts/run-tests $(BUILD)
 
 demo: build
@@ -57,10 +65,11 @@ demo: build
 
 bench: deps
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) $(MESON_OPTS)
-	ninja -C $(BUILD) bench/bench_ics23 bench/bench_tm bench/bench_store bench/bench_eth bench/bench_journal
+	ninja -C $(BUILD) bench/bench_ics23 bench/bench_tm bench/bench_store bench/bench_eth bench/bench_devnet bench/bench_journal
 	$(BUILD)/bench/bench_ics23 ../shared/vectors/cosmos/ics23/vectors
 	$(BUILD)/bench/bench_tm
 	$(BUILD)/bench/bench_store
+	$(BUILD)/bench/bench_devnet
 	$(BUILD)/bench/bench_eth ../shared/peers/inputs/getproof-with-storage.json
 	$(BUILD)/bench/bench_journal
 

@@ -151,7 +151,10 @@ void devnet_block_encode(struct px_buf *b, const struct devnet_block *blk)
 
 	devnet_header_encode(&sub, &blk->header);
 	put_message(b, 1, &sub);
-	px_pb_put_bytes(b, 2, NULL, 0);	/* Data{}: no transactions yet */
+	px_buf_reset(&sub);
+	for (size_t i = 0; i < blk->n_txs; i++)	/* Data{txs = 1} */
+		px_pb_put_bytes(&sub, 1, blk->txs[i].data, blk->txs[i].len);
+	put_message(b, 2, &sub);
 	px_pb_put_bytes(b, 3, NULL, 0);	/* EvidenceList{} */
 	px_buf_reset(&sub);
 	devnet_commit_encode(&sub, &blk->last_commit);
@@ -200,6 +203,27 @@ out:
 	return ok;
 }
 
+bool devnet_txs_hash(struct px_err *err, uint8_t out[TM_HASH_LEN], const struct devnet_tx *txs,
+		     size_t n)
+{
+	uint8_t(*hashes)[TM_HASH_LEN] = n ? calloc(n, TM_HASH_LEN) : NULL;
+	struct px_iov *leaves = n ? calloc(n, sizeof(*leaves)) : NULL;
+
+	if (n && (!hashes || !leaves)) {
+		free(hashes);
+		free(leaves);
+		return px_err_set(err, PX_E_NOMEM, "txs hash: out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		px_sha256(hashes[i], txs[i].data, txs[i].len);
+		leaves[i] = (struct px_iov){ hashes[i], TM_HASH_LEN };
+	}
+	tm_merkle_root(out, leaves, n);
+	free(hashes);
+	free(leaves);
+	return true;
+}
+
 static void set_hash(struct tm_bytes *out, const uint8_t h[TM_HASH_LEN])
 {
 	memcpy(out->b, h, TM_HASH_LEN);
@@ -230,10 +254,31 @@ bool devnet_block_make(struct px_err *err, struct devnet_block *out,
 	if (!devnet_commit_hash(err, hash, &out->last_commit))
 		goto fail;
 	set_hash(&h->last_commit_hash, hash);
-	px_sha256(hash, NULL, 0);	/* no txs, no evidence, no results yet */
+	if (p->n_txs) {
+		out->txs = calloc(p->n_txs, sizeof(*out->txs));
+		if (!out->txs) {
+			px_err_set(err, PX_E_NOMEM, "block: out of memory");
+			goto fail;
+		}
+		for (size_t i = 0; i < p->n_txs; i++) {
+			out->txs[i].data = malloc(p->txs[i].len ? p->txs[i].len : 1);
+			if (!out->txs[i].data) {
+				px_err_set(err, PX_E_NOMEM, "block: out of memory");
+				goto fail;
+			}
+			memcpy(out->txs[i].data, p->txs[i].data, p->txs[i].len);
+			out->txs[i].len = p->txs[i].len;
+			out->n_txs++;
+		}
+	}
+	if (!devnet_txs_hash(err, hash, out->txs, out->n_txs))
+		goto fail;
 	set_hash(&h->data_hash, hash);
-	set_hash(&h->last_results_hash, hash);
+	px_sha256(hash, NULL, 0);	/* no evidence */
 	set_hash(&h->evidence_hash, hash);
+	if (p->last_results_hash)
+		memcpy(hash, p->last_results_hash, TM_HASH_LEN);
+	set_hash(&h->last_results_hash, hash);
 	if (!tm_validator_set_hash(err, hash, p->validators))
 		goto fail;
 	set_hash(&h->validators_hash, hash);
@@ -257,6 +302,9 @@ fail:
 
 void devnet_block_free(struct devnet_block *blk)
 {
+	for (size_t i = 0; i < blk->n_txs; i++)
+		free(blk->txs[i].data);
+	free(blk->txs);
 	tm_commit_free(&blk->last_commit);
 	memset(blk, 0, sizeof(*blk));
 }

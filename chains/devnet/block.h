@@ -1,12 +1,14 @@
-/* The devnet's block builder: a block (header, no transactions yet, the
+/* The devnet's block builder: a block (header, transactions, the
  * previous height's commit) hashed and encoded exactly as CometBFT 0.38
  * does, and the commit that all validators sign for it.
  *
  * What CometBFT computes and this reproduces:
  *   - last_commit_hash: the simple Merkle root over the protobuf CommitSigs
  *     of the previous commit (sha256("") for none);
- *   - data_hash, evidence_hash, last_results_hash: Merkle roots over the
- *     tx hashes, evidence and results (sha256("") while there are none);
+ *   - data_hash: the Merkle root over the sha256 of each transaction;
+ *   - last_results_hash: given by the caller (the Merkle root of the
+ *     previous block's deterministic ExecTxResults, see node.c);
+ *   - evidence_hash: sha256("") (no evidence);
  *   - consensus_hash: sha256 of HashedParams{block max bytes, max gas};
  *   - the block id: the header hash and the part set header of the block's
  *     protobuf cut into 64 KiB parts.
@@ -31,10 +33,18 @@
 #define DEVNET_DEFAULT_MAX_BYTES 22020096
 #define DEVNET_DEFAULT_MAX_GAS (-1)
 
-/* A block: owns last_commit's signatures. */
+/* One transaction's bytes, owned by its block. */
+struct devnet_tx {
+	uint8_t *data;
+	size_t len;
+};
+
+/* A block: owns last_commit's signatures and the transactions. */
 struct devnet_block {
 	struct tm_header header;
 	struct tm_commit last_commit;	/* height 0 and no signatures before the first block */
+	struct devnet_tx *txs;
+	size_t n_txs;
 	struct tm_block_id block_id;	/* computed by devnet_block_seal */
 	size_t size;			/* bytes of the block's protobuf */
 };
@@ -54,7 +64,14 @@ struct devnet_block_params {
 	const uint8_t *proposer;			/* TM_ADDRESS_LEN bytes */
 	int64_t max_bytes;				/* consensus params */
 	int64_t max_gas;
+	const struct devnet_tx *txs;			/* copied into the block */
+	size_t n_txs;
+	const uint8_t *last_results_hash;		/* NULL: sha256("") */
 };
+
+/* Txs.Hash(): the Merkle root over sha256 of each transaction. */
+bool devnet_txs_hash(struct px_err *err, uint8_t out[TM_HASH_LEN], const struct devnet_tx *txs,
+		     size_t n) PX_MUST_CHECK;
 
 /* sha256 of HashedParams{1: block max bytes, 2: block max gas}. */
 void devnet_consensus_hash(uint8_t out[TM_HASH_LEN], int64_t max_bytes, int64_t max_gas);

@@ -1,9 +1,11 @@
 /* genesis.json: reading, checking and writing (see genesis.h). */
 #include "chains/devnet/genesis.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chains/cosmos/bech32.h"
 #include "chains/devnet/block.h"
 #include "chains/devnet/json_tm.h"
 #include "common/buf.h"
@@ -102,13 +104,22 @@ static bool valset_from_json(struct px_err *err, struct tm_validator_set *out, c
 
 static bool changes_from_json(struct px_err *err, struct devnet_genesis *g, const json_t *app)
 {
-	json_t *dev = json_object_get(app, "devnet"), *arr, *c;
+	json_t *dev = json_object_get(app, "devnet"), *arr, *c, *prefix;
 	size_t i;
 
+	snprintf(g->account_prefix, sizeof(g->account_prefix), "cosmos");
 	if (!dev || json_is_null(dev))
 		return true;
 	if (!json_is_object(dev))
 		return px_err_set(err, PX_E_JSON, "app_state.devnet: expected object");
+	prefix = json_object_get(dev, "account_prefix");
+	if (prefix) {
+		if (!json_is_string(prefix) || json_string_length(prefix) == 0 ||
+		    json_string_length(prefix) >= sizeof(g->account_prefix))
+			return px_err_set(err, PX_E_JSON,
+					  "app_state.devnet.account_prefix: want a string of 1..32");
+		memcpy(g->account_prefix, json_string_value(prefix), json_string_length(prefix) + 1);
+	}
 	arr = json_object_get(dev, "valset_changes");
 	if (!arr || json_is_null(arr))
 		return true;
@@ -233,9 +244,67 @@ static json_t *genesis_validators(const struct tm_validator_set *vs)
 	return arr;
 }
 
+/* coins "100stake,5token" as [{denom, amount}]. */
+static json_t *coins_json(const char *s)
+{
+	json_t *arr = json_array();
+
+	while (arr && *s) {
+		const char *end = strchr(s, ','), *d = s;
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+
+		while ((size_t)(d - s) < len && *d >= '0' && *d <= '9')
+			d++;
+		if (d == s || (size_t)(d - s) == len ||
+		    json_array_append_new(arr, json_pack("{s:s#, s:s#}", "denom", d,
+							 (int)(len - (size_t)(d - s)), "amount", s,
+							 (int)(d - s))) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+		s += len + (end ? 1 : 0);
+	}
+	return arr;
+}
+
+static bool accounts_json(struct px_err *err, json_t **accounts, json_t **balances,
+			  const struct devnet_genesis_params *p, const char *prefix)
+{
+	*accounts = json_array();
+	*balances = json_array();
+	for (size_t i = 0; *accounts && *balances && i < p->n_accounts; i++) {
+		char addr[COSMOS_BECH32_MAX_LEN + 1];
+		json_t *coins = coins_json(p->accounts[i].coins);
+
+		if (!coins || !cosmos_address_encode(err, addr, sizeof(addr), prefix,
+						     p->accounts[i].address, 20)) {
+			json_decref(coins);
+			return px_err_set(err, PX_E_USAGE, "account %zu: bad coins or prefix", i);
+		}
+		if (json_array_append_new(*accounts,
+					  json_pack("{s:s, s:s, s:n, s:s, s:s}", "@type",
+						    "/cosmos.auth.v1beta1.BaseAccount", "address", addr,
+						    "pub_key", "account_number", "0", "sequence", "0")) ||
+		    json_array_append_new(*balances, json_pack("{s:s, s:o}", "address", addr, "coins",
+							       coins)))
+			return px_err_set(err, PX_E_NOMEM, "genesis: out of memory");
+	}
+	if (!*accounts || !*balances)
+		return px_err_set(err, PX_E_NOMEM, "genesis: out of memory");
+	return true;
+}
+
 json_t *devnet_genesis_to_json(struct px_err *err, const struct devnet_genesis_params *p)
 {
-	json_t *changes = json_array(), *doc;
+	const char *prefix = p->account_prefix ? p->account_prefix : "cosmos";
+	json_t *changes = json_array(), *doc, *accounts = NULL, *balances = NULL;
+
+	if (!accounts_json(err, &accounts, &balances, p, prefix)) {
+		json_decref(accounts);
+		json_decref(balances);
+		json_decref(changes);
+		return NULL;
+	}
 
 	for (size_t i = 0; changes && i < p->n_changes; i++) {
 		if (json_array_append_new(changes, json_pack("{s:o, s:o}", "height",
@@ -247,7 +316,7 @@ json_t *devnet_genesis_to_json(struct px_err *err, const struct devnet_genesis_p
 		}
 	}
 	doc = json_pack("{s:o, s:s, s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:{s:[s]}, s:{s:s}, "
-			"s:{s:s}}, s:o, s:s, s:{s:[], s:[], s:{s:o}}}",
+			"s:{s:s}}, s:o, s:s, s:{s:{s:o}, s:{s:o}, s:{s:o, s:s}}}",
 			"genesis_time", devnet_json_time(p->genesis_time),
 			"chain_id", p->chain_id,
 			"initial_height", devnet_json_i64(p->initial_height),
@@ -260,7 +329,8 @@ json_t *devnet_genesis_to_json(struct px_err *err, const struct devnet_genesis_p
 			"abci", "vote_extensions_enable_height", "0",
 			"validators", genesis_validators(p->validators),
 			"app_hash", "",
-			"app_state", "accounts", "balances", "devnet", "valset_changes", changes);
+			"app_state", "auth", "accounts", accounts, "bank", "balances", balances,
+			"devnet", "valset_changes", changes, "account_prefix", prefix);
 	if (!doc)
 		px_err_set(err, PX_E_NOMEM, "genesis: out of memory");
 	return doc;

@@ -1,8 +1,11 @@
 /* The devnet's genesis file (HOME/config/genesis.json), shaped like
  * CometBFT's: chain_id, genesis_time, initial_height, consensus_params,
  * validators (ed25519 keys and powers), app_hash and app_state. app_state
- * holds the application's placeholders (accounts, balances) and the
- * devnet's own section: the scheduled validator-set changes
+ * holds the application's genesis in the Cosmos SDK's shape
+ * (auth.accounts: BaseAccounts by bech32 address; bank.balances: address
+ * and coins), read by chains/devnet/app.c at InitChain, and the devnet's
+ * own section: the bech32 account prefix (app_state.devnet.account_prefix,
+ * default "cosmos") and: the scheduled validator-set changes
  * (app_state.devnet.valset_changes: from height H on, these validators),
  * so that the genesis alone determines the validator set of every height
  * and a light client's bisection can be tested against a changing set.
@@ -39,6 +42,7 @@ struct devnet_genesis {
 	struct tm_validator_set validators;	/* owned, normalized */
 	struct devnet_valset_change *changes;	/* owned, heights increasing */
 	size_t n_changes;
+	char account_prefix[33];		/* bech32 HRP of accounts */
 	json_t *doc;				/* the whole document, owned */
 };
 
@@ -51,6 +55,12 @@ void devnet_genesis_free(struct devnet_genesis *g);
  * genesis set). Borrowed from g. */
 const struct tm_validator_set *devnet_genesis_valset(const struct devnet_genesis *g, int64_t h);
 
+/* A funded genesis account: coins as "100stake,5token" (denoms sorted). */
+struct devnet_genesis_account {
+	uint8_t address[20];
+	const char *coins;
+};
+
 /* What `init` puts in a new genesis. Borrowed pointers. */
 struct devnet_genesis_params {
 	const char *chain_id;
@@ -59,6 +69,9 @@ struct devnet_genesis_params {
 	const struct tm_validator_set *validators;
 	const struct devnet_valset_change *changes;
 	size_t n_changes;
+	const char *account_prefix;		/* NULL: "cosmos" */
+	const struct devnet_genesis_account *accounts;
+	size_t n_accounts;
 };
 
 /* A new genesis document (new reference), with CometBFT's default

@@ -150,7 +150,15 @@ json_t *devnet_json_validators(const struct tm_validator_set *vs, size_t first, 
 
 json_t *devnet_json_block(const struct devnet_block *blk)
 {
-	return json_pack("{s:o, s:{s:[]}, s:{s:[]}, s:o}", "header",
-			 devnet_json_header(&blk->header), "data", "txs", "evidence", "evidence",
+	json_t *txs = json_array();
+
+	for (size_t i = 0; txs && i < blk->n_txs; i++) {
+		if (json_array_append_new(txs, devnet_json_b64(blk->txs[i].data, blk->txs[i].len))) {
+			json_decref(txs);
+			txs = NULL;
+		}
+	}
+	return json_pack("{s:o, s:{s:o}, s:{s:[]}, s:o}", "header",
+			 devnet_json_header(&blk->header), "data", "txs", txs, "evidence", "evidence",
 			 "last_commit", devnet_json_commit(&blk->last_commit));
 }

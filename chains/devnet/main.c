@@ -13,11 +13,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chains/cosmos/bech32.h"
+#include "chains/devnet/account_keys.h"
+#include "chains/devnet/app.h"
 #include "chains/devnet/genesis.h"
 #include "chains/devnet/node.h"
 #include "chains/devnet/privval.h"
 #include "chains/devnet/server.h"
 #include "common/encoding.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/number.h"
 
@@ -28,7 +32,8 @@ static const char usage_text[] =
 	"usage: pontifex-devnet [--log-level debug|info|warn|error] [--log-format text|json] COMMAND\n"
 	"  init  --home DIR --chain-id ID [--validators N] [--power P] [--seed STRING]\n"
 	"        [--genesis-time RFC3339] [--initial-height H] [--valset-change H:K-M]...\n"
-	"  start --home DIR [--rpc 127.0.0.1:PORT] [--block-time MS]\n";
+	"        [--account-prefix HRP] [--accounts FILE]\n"
+	"  start --home DIR [--rpc 127.0.0.1:PORT] [--block-time MS] [--min-gas-price 0.025stake]\n";
 
 static int fail(const struct px_err *err)
 {
@@ -115,16 +120,150 @@ static bool make_dir(struct px_err *err, const char *path, bool may_exist)
 	return px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
 }
 
+#define DEFAULT_COINS "100000000000stake,100000000000token"
+#define MAX_ACCOUNTS 256
+#define COINS_MAX 512
+
+/* A genesis account of init: a key made here (name) or an address given
+ * in --accounts (key held elsewhere). */
+struct init_account {
+	char name[DEVNET_ACCOUNT_NAME_MAX + 1];	/* "" for a given address */
+	uint8_t address[COSMOS_ADDR_LEN];
+	char coins[COINS_MAX];
+};
+
 struct init_args {
-	const char *home, *chain_id, *seed;
+	const char *home, *chain_id, *seed, *prefix, *accounts_file;
 	int64_t validators, power, initial_height;
 	struct px_time genesis_time;
 	struct change_arg changes[MAX_CHANGE_ARGS];
 	size_t n_changes;
 };
 
+static bool coins_ok(const char *s)
+{
+	/* AMOUNTDENOM[,AMOUNTDENOM...], denoms increasing */
+	const char *prev = NULL;
+	size_t prev_len = 0;
+
+	if (!*s || strlen(s) >= COINS_MAX)
+		return false;
+	while (*s) {
+		const char *end = strchr(s, ','), *d = s;
+		size_t len = end ? (size_t)(end - s) : strlen(s), dl;
+		devnet_u128 v;
+
+		while ((size_t)(d - s) < len && *d >= '0' && *d <= '9')
+			d++;
+		dl = len - (size_t)(d - s);
+		if (!devnet_u128_parse(&v, s, (size_t)(d - s)) || dl < 3 || dl > DEVNET_DENOM_MAX ||
+		    !((*d >= 'a' && *d <= 'z') || (*d >= 'A' && *d <= 'Z')))
+			return false;
+		if (prev) {
+			int c = memcmp(prev, d, prev_len < dl ? prev_len : dl);
+
+			if (c > 0 || (c == 0 && prev_len >= dl))
+				return false;
+		}
+		prev = d;
+		prev_len = dl;
+		s += len + (end ? 1 : 0);
+		if (end && !*s)
+			return false;
+	}
+	return true;
+}
+
+/* --accounts FILE: [{"name": N, "coins": C} | {"address": A, "coins": C}]. */
+static bool accounts_file(struct px_err *err, struct init_account *accs, size_t *n,
+			  const char *path, const char *prefix)
+{
+	json_t *doc = px_json_load_file(err, path), *o;
+	size_t i;
+	bool ok = false;
+
+	if (!doc)
+		return false;
+	if (!json_is_array(doc) || json_array_size(doc) + *n > MAX_ACCOUNTS) {
+		px_err_set(err, PX_E_CONFIG, "%s: want an array of at most %d accounts", path,
+			   MAX_ACCOUNTS - 2);
+		goto out;
+	}
+	json_array_foreach(doc, i, o) {
+		struct init_account *ac = &accs[*n];
+		const char *name = json_string_value(json_object_get(o, "name")),
+			   *addr = json_string_value(json_object_get(o, "address")),
+			   *coins = json_string_value(json_object_get(o, "coins"));
+		size_t alen = 0;
+
+		memset(ac, 0, sizeof(*ac));
+		if (!coins || !coins_ok(coins) || (!name) == (!addr)) {
+			px_err_set(err, PX_E_CONFIG, "%s: account %zu: want name or address, and coins "
+				   "as AMOUNTDENOM,... with denoms sorted", path, i);
+			goto out;
+		}
+		if (name && !devnet_account_name_ok(name)) {
+			px_err_set(err, PX_E_CONFIG, "%s: account %zu: name: 1..64 of [a-z0-9_-]", path,
+				   i);
+			goto out;
+		}
+		if (addr && (!cosmos_address_decode(err, ac->address, COSMOS_ADDR_LEN, &alen, prefix,
+						    addr, strlen(addr)) ||
+			     alen != COSMOS_ADDR_LEN)) {
+			px_err_set(err, PX_E_CONFIG, "%s: account %zu: not a %s1... account address",
+				   path, i, prefix);
+			goto out;
+		}
+		for (size_t k = 0; name && k < *n; k++) {
+			if (strcmp(accs[k].name, name) == 0) {
+				px_err_set(err, PX_E_CONFIG, "%s: account name %s twice", path, name);
+				goto out;
+			}
+		}
+		if (name)
+			snprintf(ac->name, sizeof(ac->name), "%s", name);
+		snprintf(ac->coins, sizeof(ac->coins), "%s", coins);
+		(*n)++;
+	}
+	ok = true;
+out:
+	json_decref(doc);
+	return ok;
+}
+
+/* Makes the keys of the named accounts (files under config/accounts). */
+static bool account_keys(struct px_err *err, struct init_account *accs, size_t n,
+			 const struct init_args *a)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", a->home, DEVNET_ACCOUNTS_DIR);
+	if (!make_dir(err, path, false))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		struct devnet_account_key k;
+		bool ok;
+
+		if (!accs[i].name[0])
+			continue;
+		if (!devnet_account_key_make(err, &k, accs[i].name, a->seed))
+			return false;
+		snprintf(path, sizeof(path), "%s/%s/%s.json", a->home, DEVNET_ACCOUNTS_DIR,
+			 accs[i].name);
+		ok = devnet_account_key_save(err, &k, a->prefix, path);
+		memcpy(accs[i].address, k.address, COSMOS_ADDR_LEN);
+		devnet_account_key_wipe(&k);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 static bool init_home(struct px_err *err, const struct init_args *a)
 {
+	struct init_account *accs = NULL;
+	struct devnet_genesis_account *gaccs = NULL;
+	size_t n_accs = 2;
 	char path[4096];
 	struct devnet_key *keys = NULL;
 	struct tm_pubkey *pubs = NULL;
@@ -147,12 +286,32 @@ static bool init_home(struct px_err *err, const struct init_args *a)
 	}
 	if (strlen(a->home) > 3000)
 		return px_err_set(err, PX_E_USAGE, "--home: path too long");
+	accs = calloc(MAX_ACCOUNTS, sizeof(*accs));
+	gaccs = calloc(MAX_ACCOUNTS, sizeof(*gaccs));
+	if (!accs || !gaccs) {
+		free(accs);
+		free(gaccs);
+		return px_err_set(err, PX_E_NOMEM, "out of memory");
+	}
+	snprintf(accs[0].name, sizeof(accs[0].name), "relayer");
+	snprintf(accs[1].name, sizeof(accs[1].name), "user");
+	snprintf(accs[0].coins, sizeof(accs[0].coins), DEFAULT_COINS);
+	snprintf(accs[1].coins, sizeof(accs[1].coins), DEFAULT_COINS);
+	if (a->accounts_file && !accounts_file(err, accs, &n_accs, a->accounts_file, a->prefix)) {
+		free(accs);
+		free(gaccs);
+		return false;
+	}
 	snprintf(path, sizeof(path), "%s/config", a->home);
 	if (!make_dir(err, a->home, true) || !make_dir(err, path, false))
-		return false;
+		goto out;
 	snprintf(path, sizeof(path), "%s/%s", a->home, DEVNET_KEYS_DIR);
-	if (!make_dir(err, path, false))
-		return false;
+	if (!make_dir(err, path, false) || !account_keys(err, accs, n_accs, a))
+		goto out;
+	for (size_t i = 0; i < n_accs; i++) {
+		memcpy(gaccs[i].address, accs[i].address, COSMOS_ADDR_LEN);
+		gaccs[i].coins = accs[i].coins;
+	}
 	keys = calloc(n_keys, sizeof(*keys));
 	pubs = calloc(n_keys, sizeof(*pubs));
 	if (!keys || !pubs) {
@@ -186,6 +345,9 @@ static bool init_home(struct px_err *err, const struct init_args *a)
 	gp.validators = &genesis_set;
 	gp.changes = changes;
 	gp.n_changes = a->n_changes;
+	gp.account_prefix = a->prefix;
+	gp.accounts = gaccs;
+	gp.n_accounts = n_accs;
 	doc = devnet_genesis_to_json(err, &gp);
 	if (!doc || !(text = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS))) {
 		px_err_set(err, PX_E_NOMEM, "out of memory");
@@ -202,8 +364,18 @@ static bool init_home(struct px_err *err, const struct init_args *a)
 		px_hex_encode(addr, sizeof(addr), keys[i].address, TM_ADDRESS_LEN, true);
 		printf("key %zu: %s\n", i, addr);
 	}
+	for (size_t i = 0; i < n_accs; i++) {
+		char addr[COSMOS_BECH32_MAX_LEN + 1];
+
+		if (cosmos_address_encode(err, addr, sizeof(addr), a->prefix, accs[i].address,
+					  COSMOS_ADDR_LEN))
+			printf("account %s: %s %s\n", accs[i].name[0] ? accs[i].name : "-", addr,
+			       accs[i].coins);
+	}
 	ok = true;
 out:
+	free(accs);
+	free(gaccs);
 	for (size_t i = 0; keys && i < n_keys; i++)
 		devnet_key_free(&keys[i]);
 	free(keys);
@@ -225,6 +397,7 @@ static int cmd_init(int argc, char **argv)
 
 	a.validators = 1;
 	a.power = 10;
+	a.prefix = "cosmos";
 	a.initial_height = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -238,6 +411,10 @@ static int cmd_init(int argc, char **argv)
 			a.chain_id = v;
 		else if (strcmp(o, "--seed") == 0)
 			a.seed = v;
+		else if (strcmp(o, "--account-prefix") == 0)
+			a.prefix = v;
+		else if (strcmp(o, "--accounts") == 0)
+			a.accounts_file = v;
 		else if (strcmp(o, "--genesis-time") == 0)
 			gtime = v;
 		else if (strcmp(o, "--validators") == 0) {
@@ -262,6 +439,14 @@ static int cmd_init(int argc, char **argv)
 		return usage("init needs --home and --chain-id");
 	if (strlen(a.chain_id) == 0 || strlen(a.chain_id) > TM_MAX_CHAIN_ID)
 		return usage("--chain-id: 1..50 bytes");
+	{
+		char probe[COSMOS_BECH32_MAX_LEN + 1];
+		uint8_t zero[COSMOS_ADDR_LEN] = { 0 };
+
+		if (strlen(a.prefix) > DEVNET_PREFIX_MAX ||
+		    !cosmos_address_encode(&err, probe, sizeof(probe), a.prefix, zero, sizeof(zero)))
+			return usage("--account-prefix: want a lower-case bech32 prefix of 1..32");
+	}
 	if (gtime) {
 		if (!px_time_parse(&err, &a.genesis_time, gtime, strlen(gtime)))
 			return fail(&err);
@@ -313,6 +498,8 @@ static int cmd_start(int argc, char **argv)
 	const char *home = NULL;
 	char host[64], pid_path[4096], pid_text[32];
 	int64_t bt = 1000;
+	struct devnet_gas_price gp;
+	const char *min_gas = "0stake";
 	bool ok;
 
 	snprintf(host, sizeof(host), "%s", so.host);
@@ -330,6 +517,8 @@ static int cmd_start(int argc, char **argv)
 		} else if (strcmp(o, "--block-time") == 0) {
 			if (!parse_i64_arg(&err, &bt, o, v, 10, 3600000))
 				return fail(&err);
+		} else if (strcmp(o, "--min-gas-price") == 0) {
+			min_gas = v;
 		} else {
 			return usage("unknown option for start");
 		}
@@ -340,8 +529,11 @@ static int cmd_start(int argc, char **argv)
 		return usage("--home: path too long");
 	so.host = host;
 	so.block_time_ms = (uint64_t)bt;
+	if (!devnet_gas_price_parse(&err, &gp, min_gas))
+		return fail(&err);
 	if (!devnet_node_open(&err, &n, home))
 		return fail(&err);
+	devnet_app_set_min_gas_price(devnet_node_app(n), &gp);
 	snprintf(pid_path, sizeof(pid_path), "%s/%s", home, PID_FILE);
 	snprintf(pid_text, sizeof(pid_text), "%ld\n", (long)getpid());
 	unlink(pid_path);	/* left by a killed node; the state lock keeps homes exclusive */

@@ -10,7 +10,10 @@
 #include <sys/stat.h>
 
 #include "chains/devnet/json_tm.h"
+#include "chains/devnet/node_internal.h"
 #include "chains/devnet/privval.h"
+#include "common/encoding.h"
+#include "common/hash.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/protobuf.h"
@@ -18,27 +21,18 @@
 
 #define PATH_MAX_LEN 4096
 
-struct devnet_node {
-	struct devnet_genesis genesis;
-	struct devnet_key *keys;
-	size_t n_keys;
-	struct devnet_multi *multi;
-	sqlite3 *db;
-	int64_t height;			/* 0: no block yet */
-	int64_t earliest;
-	struct devnet_block latest;	/* valid when height > 0 */
-	struct tm_commit latest_commit;
-	/* Height whose writes are in the working tree: after a failed store
-	 * the store allows only another prepare, so a retry of the same
-	 * (deterministic) block must not write again. */
-	int64_t executed;
-};
-
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS blocks(height INTEGER PRIMARY KEY, hash BLOB NOT NULL, "
 	"size INTEGER NOT NULL, block TEXT NOT NULL, block_id TEXT NOT NULL, "
 	"seen_commit TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS valsets(height INTEGER PRIMARY KEY, validators TEXT NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS valsets(height INTEGER PRIMARY KEY, validators TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS results(height INTEGER PRIMARY KEY, hash BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS txs(hash BLOB PRIMARY KEY, height INTEGER NOT NULL, "
+	"idx INTEGER NOT NULL, tx BLOB NOT NULL, result TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS txs_height ON txs(height, idx);"
+	"CREATE TABLE IF NOT EXISTS tx_attrs(key TEXT NOT NULL, value TEXT NOT NULL, "
+	"height INTEGER NOT NULL, idx INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS tx_attrs_kv ON tx_attrs(key, value);";
 
 static bool path_join(struct px_err *err, char *out, const char *home, const char *rel)
 {
@@ -148,6 +142,35 @@ out:
 	return ok;
 }
 
+/* The block's data.txs (base64) into blk. */
+static bool block_txs_load(struct px_err *err, struct devnet_block *blk, const json_t *block)
+{
+	const json_t *txs = json_object_get(json_object_get(block, "data"), "txs");
+	size_t i;
+	json_t *t;
+
+	if (!json_is_array(txs))
+		return px_err_set(err, PX_E_MALFORMED, "stored block: no data.txs");
+	if (!json_array_size(txs))
+		return true;
+	blk->txs = calloc(json_array_size(txs), sizeof(*blk->txs));
+	if (!blk->txs)
+		return px_err_set(err, PX_E_NOMEM, "out of memory");
+	json_array_foreach(txs, i, t) {
+		struct px_buf b = PX_BUF_INIT;
+
+		if (!json_is_string(t) ||
+		    !px_base64_decode(err, &b, json_string_value(t), json_string_length(t), PX_B64_STD)) {
+			px_buf_free(&b);
+			return px_err_set(err, PX_E_MALFORMED, "stored block: tx %zu", i);
+		}
+		blk->txs[i].data = b.data;
+		blk->txs[i].len = b.len;
+		blk->n_txs++;
+	}
+	return true;
+}
+
 /* Reloads the last block and checks it against itself and the state. */
 static bool latest_load(struct px_err *err, struct devnet_node *n)
 {
@@ -196,8 +219,9 @@ static bool latest_load(struct px_err *err, struct devnet_node *n)
 		}
 		ok = false;
 	}
-	if (!devnet_block_seal(err, &n->latest) ||
-	    !tm_commit_from_json(err, &n->latest_commit, commit))
+	if (!block_txs_load(err, &n->latest, block) || !devnet_block_seal(err, &n->latest) ||
+	    !tm_commit_from_json(err, &n->latest_commit, commit) ||
+	    !node_results_hash(err, n, n->height, n->last_results_hash))
 		goto out;
 	if (!tm_block_id_equal(&stored, &n->latest.block_id) ||
 	    !tm_block_id_equal(&stored, &n->latest_commit.block_id) ||
@@ -244,6 +268,18 @@ bool devnet_node_open(struct px_err *err, struct devnet_node **out, const char *
 	}
 	if (!latest_load(err, n))
 		goto fail;
+	if (!devnet_app_open(err, &n->app, n->multi, n->genesis.chain_id,
+			     n->genesis.account_prefix))
+		goto fail;
+	if (n->height == 0) {
+		/* InitChain: the genesis state sits in the working tree until
+		 * the first block commits it. */
+		px_sha256(n->last_results_hash, NULL, 0);
+		if (!devnet_app_init_chain(err, n->app, json_object_get(n->genesis.doc, "app_state"))) {
+			px_err_prefix(err, "genesis: ");
+			goto fail;
+		}
+	}
 	*out = n;
 	return true;
 fail:
@@ -260,6 +296,9 @@ void devnet_node_close(struct devnet_node *n)
 	free(n->keys);
 	devnet_block_free(&n->latest);
 	tm_commit_free(&n->latest_commit);
+	node_exec_free(&n->exec);
+	node_pool_free(n);
+	devnet_app_close(n->app);
 	devnet_multi_close(n->multi);
 	devnet_genesis_free(&n->genesis);
 	free(n);
@@ -269,6 +308,8 @@ int64_t devnet_node_height(const struct devnet_node *n) { return n->height; }
 int64_t devnet_node_earliest(const struct devnet_node *n) { return n->earliest; }
 const struct devnet_genesis *devnet_node_genesis(const struct devnet_node *n) { return &n->genesis; }
 struct devnet_multi *devnet_node_multi(const struct devnet_node *n) { return n->multi; }
+
+struct devnet_app *devnet_node_app(const struct devnet_node *n) { return n->app; }
 
 const struct devnet_block *devnet_node_latest(const struct devnet_node *n)
 {
@@ -315,7 +356,7 @@ static char *dump(json_t *v)
 
 static bool store_block(struct px_err *err, struct devnet_node *n, const struct devnet_block *blk,
 			const struct tm_commit *commit, const struct tm_validator_set *vs,
-			uint8_t app_hash[DEVNET_HASH_LEN])
+			uint8_t app_hash[DEVNET_HASH_LEN], const struct exec_results *res)
 {
 	static const char ins_block[] = "INSERT INTO blocks(height, hash, size, block, block_id, "
 					"seen_commit) VALUES (?, ?, ?, ?, ?, ?)";
@@ -350,8 +391,11 @@ static bool store_block(struct px_err *err, struct devnet_node *n, const struct 
 		sqlite3_bind_text(a, 4 + i, texts[i], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(b, 1, blk->header.height);
 	sqlite3_bind_text(b, 2, texts[3], -1, SQLITE_STATIC);
-	if (sqlite3_step(a) != SQLITE_DONE || sqlite3_step(b) != SQLITE_DONE ||
-	    sqlite3_exec(n->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_step(a) != SQLITE_DONE || sqlite3_step(b) != SQLITE_DONE)
+		goto sql;
+	if (!node_store_txs(err, n, blk, res))
+		goto out;
+	if (sqlite3_exec(n->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto sql;
 	in_txn = false;
 	devnet_multi_commit_finish(n->multi);
@@ -380,6 +424,8 @@ bool devnet_node_produce(struct px_err *err, struct devnet_node *n, struct px_ti
 	struct tm_commit commit;
 	uint8_t prev_app[DEVNET_HASH_LEN], app[DEVNET_HASH_LEN];
 	struct px_time ts;
+	struct devnet_tx *txs = NULL;
+	size_t n_txs = n->executed == h ? n->exec_n_txs : node_pool_take(n);
 
 	if (h == INT64_MAX)
 		return px_err_set(err, PX_E_INTERNAL, "height overflow");
@@ -391,6 +437,7 @@ bool devnet_node_produce(struct px_err *err, struct devnet_node *n, struct px_ti
 	p.proposer = vs->validators[(uint64_t)(h - g->initial_height) % vs->len].address;
 	p.max_bytes = g->max_bytes;
 	p.max_gas = g->max_gas;
+	p.last_results_hash = n->last_results_hash;
 	if (n->height) {
 		if (!devnet_multi_app_hash(err, prev_app, n->multi, n->height))
 			return false;
@@ -400,17 +447,36 @@ bool devnet_node_produce(struct px_err *err, struct devnet_node *n, struct px_ti
 		p.app_hash = prev_app;
 		p.app_hash_len = DEVNET_HASH_LEN;
 	}
-	if (!devnet_block_make(err, &blk, &p))
+	if (n_txs) {
+		txs = calloc(n_txs, sizeof(*txs));
+		if (!txs)
+			return px_err_set(err, PX_E_NOMEM, "block: out of memory");
+		for (size_t i = 0; i < n_txs; i++)
+			txs[i] = (struct devnet_tx){ n->pool[i].data, n->pool[i].len };
+	}
+	p.txs = txs;
+	p.n_txs = n_txs;
+	if (!devnet_block_make(err, &blk, &p)) {
+		free(txs);
 		return false;
+	}
+	free(txs);
 	if (!px_time_add_ns(&ts, blk.header.time, 1000000) || px_time_cmp(now, ts) > 0)
 		ts = now;
-	if ((n->executed != h && !execute(err, n, &blk)) ||
-	    !devnet_commit_make(err, &commit, g->chain_id, &blk, vs, n->keys, n->n_keys, ts)) {
+	if (n->executed != h) {
+		node_exec_free(&n->exec);
+		if (!execute(err, n, &blk) || !node_exec_txs(err, n, &n->exec, h, n_txs)) {
+			devnet_block_free(&blk);
+			return false;
+		}
+		n->executed = h;
+		n->exec_n_txs = n_txs;
+	}
+	if (!devnet_commit_make(err, &commit, g->chain_id, &blk, vs, n->keys, n->n_keys, ts)) {
 		devnet_block_free(&blk);
 		return false;
 	}
-	n->executed = h;
-	if (!store_block(err, n, &blk, &commit, vs, app)) {
+	if (!store_block(err, n, &blk, &commit, vs, app, &n->exec)) {
 		devnet_block_free(&blk);
 		tm_commit_free(&commit);
 		return false;
@@ -422,5 +488,8 @@ bool devnet_node_produce(struct px_err *err, struct devnet_node *n, struct px_ti
 	if (!n->height)
 		n->earliest = h;
 	n->height = h;
+	memcpy(n->last_results_hash, n->exec.hash, TM_HASH_LEN);
+	node_exec_free(&n->exec);
+	node_pool_after_block(n, n_txs);
 	return true;
 }

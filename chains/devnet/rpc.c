@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "chains/devnet/json_tm.h"
+#include "chains/devnet/rpc_internal.h"
 #include "common/encoding.h"
 #include "common/hash.h"
 #include "common/number.h"
@@ -16,15 +17,7 @@
 #define ABCI_CODE_UNKNOWN_REQUEST 6	/* cosmos-sdk ErrUnknownRequest */
 #define ABCI_CODE_INVALID_HEIGHT 26	/* cosmos-sdk ErrInvalidHeight */
 
-struct call {
-	const json_t *params;
-	const char *const *names;	/* positional order */
-	struct devnet_rpc_error *e;
-};
-
-static json_t *fail(struct devnet_rpc_error *e, int code, const char *fmt, ...) PX_PRINTF(3, 4);
-
-static json_t *fail(struct devnet_rpc_error *e, int code, const char *fmt, ...)
+json_t *rpc_fail(struct devnet_rpc_error *e, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -37,7 +30,7 @@ static json_t *fail(struct devnet_rpc_error *e, int code, const char *fmt, ...)
 	return NULL;
 }
 
-static const json_t *param(const struct call *c, const char *name)
+const json_t *rpc_param(const struct call *c, const char *name)
 {
 	if (json_is_object(c->params))
 		return json_object_get(c->params, name);
@@ -52,9 +45,9 @@ static const json_t *param(const struct call *c, const char *name)
 
 /* An int64 param: integer or decimal string; absent, null or "" leaves
  * *out (the default). */
-static bool get_i64(const struct call *c, int64_t *out, const char *name)
+bool rpc_get_i64(const struct call *c, int64_t *out, const char *name)
 {
-	const json_t *v = param(c, name);
+	const json_t *v = rpc_param(c, name);
 	struct px_err err = { 0 };
 
 	if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
@@ -65,13 +58,13 @@ static bool get_i64(const struct call *c, int64_t *out, const char *name)
 	}
 	if (json_is_string(v) && px_parse_i64(&err, out, json_string_value(v), json_string_length(v)))
 		return true;
-	fail(c->e, DEVNET_RPC_INVALID_PARAMS, "%s: want an integer", name);
+	rpc_fail(c->e, DEVNET_RPC_INVALID_PARAMS, "%s: want an integer", name);
 	return false;
 }
 
-static bool get_bool(const struct call *c, bool *out, const char *name)
+bool rpc_get_bool(const struct call *c, bool *out, const char *name)
 {
-	const json_t *v = param(c, name);
+	const json_t *v = rpc_param(c, name);
 
 	if (!v || json_is_null(v))
 		return true;
@@ -84,13 +77,13 @@ static bool get_bool(const struct call *c, bool *out, const char *name)
 		*out = strcmp(json_string_value(v), "true") == 0;
 		return true;
 	}
-	fail(c->e, DEVNET_RPC_INVALID_PARAMS, "%s: want true or false", name);
+	rpc_fail(c->e, DEVNET_RPC_INVALID_PARAMS, "%s: want true or false", name);
 	return false;
 }
 
-static bool get_string(const struct call *c, const char **out, const char *name)
+bool rpc_get_string(const struct call *c, const char **out, const char *name)
 {
-	const json_t *v = param(c, name);
+	const json_t *v = rpc_param(c, name);
 
 	if (!v || json_is_null(v))
 		return true;
@@ -98,46 +91,46 @@ static bool get_string(const struct call *c, const char **out, const char *name)
 		*out = json_string_value(v);
 		return true;
 	}
-	fail(c->e, DEVNET_RPC_INVALID_PARAMS, "%s: want a string", name);
+	rpc_fail(c->e, DEVNET_RPC_INVALID_PARAMS, "%s: want a string", name);
 	return false;
 }
 
 /* A height param: 0 or absent is the latest; otherwise within the stored
  * range, with CometBFT's messages. */
-static bool present(const struct call *c, const char *name)
+bool rpc_present(const struct call *c, const char *name)
 {
-	const json_t *v = param(c, name);
+	const json_t *v = rpc_param(c, name);
 
 	return v && !json_is_null(v) && !(json_is_string(v) && json_string_length(v) == 0);
 }
 
 /* A height param: absent is the latest; otherwise positive and within the
  * stored range, with CometBFT's messages. */
-static bool get_height(const struct call *c, const struct devnet_node *n, int64_t *out,
+bool rpc_get_height(const struct call *c, const struct devnet_node *n, int64_t *out,
 		       const char *name)
 {
 	int64_t h = 0, latest = devnet_node_height(n), base = devnet_node_earliest(n);
 
-	if (!get_i64(c, &h, name))
+	if (!rpc_get_i64(c, &h, name))
 		return false;
-	if (present(c, name) && h <= 0) {
-		fail(c->e, DEVNET_RPC_INTERNAL, "height must be greater than 0, but got %" PRId64, h);
+	if (rpc_present(c, name) && h <= 0) {
+		rpc_fail(c->e, DEVNET_RPC_INTERNAL, "height must be greater than 0, but got %" PRId64, h);
 		return false;
 	}
 	if (latest == 0) {
-		fail(c->e, DEVNET_RPC_INTERNAL, "no blocks yet");
+		rpc_fail(c->e, DEVNET_RPC_INTERNAL, "no blocks yet");
 		return false;
 	}
 	if (h == 0)
 		h = latest;
 	if (h > latest) {
-		fail(c->e, DEVNET_RPC_INTERNAL,
+		rpc_fail(c->e, DEVNET_RPC_INTERNAL,
 		     "height %" PRId64 " must be less than or equal to the current blockchain "
 		     "height %" PRId64, h, latest);
 		return false;
 	}
 	if (h < base) {
-		fail(c->e, DEVNET_RPC_INTERNAL,
+		rpc_fail(c->e, DEVNET_RPC_INTERNAL,
 		     "height %" PRId64 " is not available, lowest height is %" PRId64, h, base);
 		return false;
 	}
@@ -147,7 +140,7 @@ static bool get_height(const struct call *c, const struct devnet_node *n, int64_
 
 static json_t *load_fail(struct devnet_rpc_error *e, const struct px_err *err)
 {
-	return fail(e, DEVNET_RPC_INTERNAL, "%s", err->msg);
+	return rpc_fail(e, DEVNET_RPC_INTERNAL, "%s", err->msg);
 }
 
 static json_t *m_health(const struct devnet_rpc *r, struct call *c)
@@ -236,7 +229,7 @@ static json_t *m_block(const struct devnet_rpc *r, struct call *c)
 	json_t *block, *id;
 	int64_t h;
 
-	if (!get_height(c, r->node, &h, "height"))
+	if (!rpc_get_height(c, r->node, &h, "height"))
 		return NULL;
 	if (!devnet_node_load(&err, r->node, h, &block, &id, NULL, NULL, NULL))
 		return load_fail(c->e, &err);
@@ -249,7 +242,7 @@ static json_t *m_header(const struct devnet_rpc *r, struct call *c)
 	json_t *block, *res;
 	int64_t h;
 
-	if (!get_height(c, r->node, &h, "height"))
+	if (!rpc_get_height(c, r->node, &h, "height"))
 		return NULL;
 	if (!devnet_node_load(&err, r->node, h, &block, NULL, NULL, NULL, NULL))
 		return load_fail(c->e, &err);
@@ -264,7 +257,7 @@ static json_t *m_commit(const struct devnet_rpc *r, struct call *c)
 	json_t *block, *commit, *res;
 	int64_t h;
 
-	if (!get_height(c, r->node, &h, "height"))
+	if (!rpc_get_height(c, r->node, &h, "height"))
 		return NULL;
 	if (!devnet_node_load(&err, r->node, h, &block, NULL, &commit, NULL, NULL))
 		return load_fail(c->e, &err);
@@ -283,8 +276,8 @@ static json_t *m_validators(const struct devnet_rpc *r, struct call *c)
 	int64_t h, page = 1, per_page = DEVNET_RPC_PER_PAGE_DEFAULT, total, pages;
 	json_t *vals, *arr, *slice, *res;
 
-	if (!get_height(c, r->node, &h, "height") || !get_i64(c, &page, "page") ||
-	    !get_i64(c, &per_page, "per_page"))
+	if (!rpc_get_height(c, r->node, &h, "height") || !rpc_get_i64(c, &page, "page") ||
+	    !rpc_get_i64(c, &per_page, "per_page"))
 		return NULL;
 	if (!devnet_node_load(&err, r->node, h, NULL, NULL, NULL, &vals, NULL))
 		return load_fail(c->e, &err);
@@ -299,7 +292,7 @@ static json_t *m_validators(const struct devnet_rpc *r, struct call *c)
 		pages = 1;
 	if (page < 1 || page > pages) {
 		json_decref(vals);
-		return fail(c->e, DEVNET_RPC_INTERNAL,
+		return rpc_fail(c->e, DEVNET_RPC_INTERNAL,
 			    "page should be within [1, %" PRId64 "] range, given %" PRId64, pages, page);
 	}
 	slice = json_array();
@@ -316,16 +309,22 @@ static json_t *m_validators(const struct devnet_rpc *r, struct call *c)
 	return res;
 }
 
+static json_t *num_txs(const json_t *block)
+{
+	return devnet_json_i64((int64_t)json_array_size(
+		json_object_get(json_object_get(block, "data"), "txs")));
+}
+
 static json_t *m_blockchain(const struct devnet_rpc *r, struct call *c)
 {
 	int64_t lo = 0, hi = 0, latest = devnet_node_height(r->node);
 	int64_t base = devnet_node_earliest(r->node);
 	json_t *metas;
 
-	if (!get_i64(c, &lo, "minHeight") || !get_i64(c, &hi, "maxHeight"))
+	if (!rpc_get_i64(c, &lo, "minHeight") || !rpc_get_i64(c, &hi, "maxHeight"))
 		return NULL;
 	if (lo < 0 || hi < 0)
-		return fail(c->e, DEVNET_RPC_INTERNAL, "heights must be non-negative");
+		return rpc_fail(c->e, DEVNET_RPC_INTERNAL, "heights must be non-negative");
 	if (hi == 0 || hi > latest)
 		hi = latest;
 	if (lo == 0 || lo < base)
@@ -333,7 +332,7 @@ static json_t *m_blockchain(const struct devnet_rpc *r, struct call *c)
 	if (hi - DEVNET_RPC_BLOCKCHAIN_MAX + 1 > lo)
 		lo = hi - DEVNET_RPC_BLOCKCHAIN_MAX + 1;
 	if (lo > hi && latest)
-		return fail(c->e, DEVNET_RPC_INTERNAL,
+		return rpc_fail(c->e, DEVNET_RPC_INTERNAL,
 			    "min height %" PRId64 " can't be greater than max height %" PRId64, lo, hi);
 	metas = json_array();
 	for (int64_t h = hi; metas && latest && h >= lo; h--) {
@@ -345,9 +344,9 @@ static json_t *m_blockchain(const struct devnet_rpc *r, struct call *c)
 			json_decref(metas);
 			return load_fail(c->e, &err);
 		}
-		meta = json_pack("{s:o, s:o, s:O, s:s}", "block_id", id, "block_size",
+		meta = json_pack("{s:o, s:o, s:O, s:o}", "block_id", id, "block_size",
 				 devnet_json_i64(size), "header", json_object_get(block, "header"),
-				 "num_txs", "0");
+				 "num_txs", num_txs(block));
 		json_decref(block);
 		if (json_array_append_new(metas, meta) != 0) {
 			json_decref(metas);
@@ -379,6 +378,25 @@ static json_t *proof_ops(const struct devnet_query *q, const uint8_t *key, size_
 			 devnet_json_b64(q->simple_proof.data, q->simple_proof.len));
 }
 
+json_t *rpc_app_query(const struct devnet_rpc *r, struct call *c, const char *path,
+		      const uint8_t *data, size_t len, int64_t height)
+{
+	struct devnet_app_query q;
+	struct px_err err = { 0 };
+	json_t *res;
+
+	if (!devnet_app_query(&err, devnet_node_app(r->node), &q, path, data, len, height,
+			      r->listen_addr))
+		return rpc_fail(c->e, DEVNET_RPC_INTERNAL, "%s", err.msg);
+	if (!q.handled)
+		return abci_response(ABCI_CODE_UNKNOWN_REQUEST, "unknown query path", 0, NULL, NULL,
+				     NULL);
+	res = abci_response(q.code, q.log, q.height, NULL,
+			    q.code ? NULL : devnet_json_b64(q.value.data, q.value.len), NULL);
+	devnet_app_query_free(&q);
+	return res;
+}
+
 /* abci_query path "/store/NAME/key", data = the key in hex: what the
  * Cosmos SDK serves, with the `ics23:iavl` + `ics23:simple` proof ops
  * when prove is set. A failed query is a result with a non-zero code, as
@@ -394,19 +412,30 @@ static json_t *m_abci_query(const struct devnet_rpc *r, struct call *c)
 	char store[DEVNET_IAVL_MAX_NAME + 1];
 	json_t *res = NULL;
 
-	if (!get_string(c, &path, "path") || !get_string(c, &data, "data") ||
-	    !get_i64(c, &h, "height") || !get_bool(c, &prove, "prove"))
+	if (!rpc_get_string(c, &path, "path") || !rpc_get_string(c, &data, "data") ||
+	    !rpc_get_i64(c, &h, "height") || !rpc_get_bool(c, &prove, "prove"))
 		return NULL;
 	if (h < 0)
-		return fail(c->e, DEVNET_RPC_INVALID_PARAMS, "height: negative");
-	if (strlen(data) > 2 * DEVNET_IAVL_MAX_KEY + 2)
-		return fail(c->e, DEVNET_RPC_INVALID_PARAMS, "data: longer than %u bytes",
-			    DEVNET_IAVL_MAX_KEY);
+		return rpc_fail(c->e, DEVNET_RPC_INVALID_PARAMS, "height: negative");
+	if (strlen(data) > (strncmp(path, "/store/", 7) == 0 ? 2 * DEVNET_IAVL_MAX_KEY + 2 :
+							       2 * DEVNET_MAX_TX_BYTES + 2))
+		return rpc_fail(c->e, DEVNET_RPC_INVALID_PARAMS, "data: too long for %.80s", path);
 	if (!px_hex_decode(&err, &key, data, strlen(data), true)) {
 		px_buf_free(&key);
-		return fail(c->e, DEVNET_RPC_INVALID_PARAMS, "data: %s", err.msg);
+		return rpc_fail(c->e, DEVNET_RPC_INVALID_PARAMS, "data: %s", err.msg);
 	}
-	if (strncmp(path, "/store/", 7) != 0 || !(slash = strchr(path + 7, '/')) ||
+	if (h > latest) {
+		res = abci_response(ABCI_CODE_INVALID_HEIGHT,
+				    "cannot query with height in the future; please provide a valid height",
+				    0, NULL, NULL, NULL);
+		goto out;
+	}
+	if (strncmp(path, "/store/", 7) != 0) {
+		res = rpc_app_query(r, c, path, key.data, key.len, h);
+		px_buf_free(&key);
+		return res;
+	}
+	if (!(slash = strchr(path + 7, '/')) ||
 	    strcmp(slash, "/key") != 0 || slash == path + 7 ||
 	    (size_t)(slash - path - 7) > DEVNET_IAVL_MAX_NAME) {
 		res = abci_response(ABCI_CODE_UNKNOWN_REQUEST, "unknown query path", 0, NULL, NULL,
@@ -435,7 +464,7 @@ static json_t *m_abci_query(const struct devnet_rpc *r, struct call *c)
 out:
 	px_buf_free(&key);
 	if (!res)
-		fail(c->e, DEVNET_RPC_INTERNAL, "out of memory");
+		rpc_fail(c->e, DEVNET_RPC_INTERNAL, "out of memory");
 	return res;
 }
 
@@ -446,6 +475,10 @@ static const char *const height_params[] = { "height", NULL };
 static const char *const validators_params[] = { "height", "page", "per_page", NULL };
 static const char *const blockchain_params[] = { "minHeight", "maxHeight", NULL };
 static const char *const abci_query_params[] = { "path", "data", "height", "prove", NULL };
+static const char *const tx_params[] = { "tx", NULL };
+static const char *const tx_hash_params[] = { "hash", "prove", NULL };
+static const char *const tx_search_params[] = { "query", "prove", "page", "per_page", "order_by",
+						NULL };
 
 static const struct {
 	const char *name;
@@ -462,6 +495,13 @@ static const struct {
 	{ "commit", m_commit, height_params },
 	{ "validators", m_validators, validators_params },
 	{ "blockchain", m_blockchain, blockchain_params },
+	{ "broadcast_tx_sync", rpc_m_broadcast_tx_sync, tx_params },
+	{ "broadcast_tx_async", rpc_m_broadcast_tx_async, tx_params },
+	{ "broadcast_tx_commit", rpc_m_broadcast_tx_commit, tx_params },
+	{ "tx", rpc_m_tx, tx_hash_params },
+	{ "tx_search", rpc_m_tx_search, tx_search_params },
+	{ "block_results", rpc_m_block_results, height_params },
+	{ "num_unconfirmed_txs", rpc_m_num_unconfirmed_txs, no_params },
 };
 
 json_t *devnet_rpc_call(const struct devnet_rpc *r, struct devnet_rpc_error *e, const char *method,
@@ -471,7 +511,7 @@ json_t *devnet_rpc_call(const struct devnet_rpc *r, struct devnet_rpc_error *e, 
 
 	memset(e, 0, sizeof(*e));
 	if (params && !json_is_null(params) && !json_is_object(params) && !json_is_array(params))
-		return fail(e, DEVNET_RPC_INVALID_PARAMS, "params: want an object or an array");
+		return rpc_fail(e, DEVNET_RPC_INVALID_PARAMS, "params: want an object or an array");
 	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 		struct call c = { params, methods[i].params, e };
 
@@ -483,16 +523,16 @@ json_t *devnet_rpc_call(const struct devnet_rpc *r, struct devnet_rpc_error *e, 
 			while (methods[i].params[n])
 				n++;
 			if (json_array_size(params) > n)
-				return fail(e, DEVNET_RPC_INVALID_PARAMS,
+				return rpc_fail(e, DEVNET_RPC_INVALID_PARAMS,
 					    "%s takes at most %zu params, got %zu", method, n,
 					    json_array_size(params));
 		}
 		res = methods[i].fn(r, &c);
 		if (!res)
-			fail(e, DEVNET_RPC_INTERNAL, "out of memory");
+			rpc_fail(e, DEVNET_RPC_INTERNAL, "out of memory");
 		return res;
 	}
-	return fail(e, DEVNET_RPC_METHOD_NOT_FOUND, "method '%.64s' is not served by the devnet",
+	return rpc_fail(e, DEVNET_RPC_METHOD_NOT_FOUND, "method '%.64s' is not served by the devnet",
 		    method);
 }
 
@@ -530,6 +570,11 @@ static bool valid_id(const json_t *id)
 
 json_t *devnet_rpc_handle(const struct devnet_rpc *r, const json_t *req)
 {
+	return devnet_rpc_handle_ex(r, req, NULL);
+}
+
+json_t *devnet_rpc_handle_ex(const struct devnet_rpc *r, const json_t *req, bool *pending)
+{
 	struct devnet_rpc_error e;
 	const json_t *id, *m;
 	json_t *res;
@@ -546,9 +591,13 @@ json_t *devnet_rpc_handle(const struct devnet_rpc *r, const json_t *req)
 	    json_string_length(m) > DEVNET_RPC_MAX_METHOD)
 		return devnet_rpc_error_response(id, DEVNET_RPC_INVALID_REQUEST,
 						 "method: want a string of 1..64 bytes");
+	if (pending)
+		*pending = false;
 	res = devnet_rpc_call(r, &e, json_string_value(m), json_object_get(req, "params"));
 	if (!res)
 		return devnet_rpc_error_response(id, e.code, e.data);
+	if (pending)
+		*pending = e.pending;
 	return devnet_rpc_result_response(id, res);
 }
 
@@ -584,7 +633,7 @@ bool devnet_rpc_parse_query(struct devnet_rpc_error *e, char *name, size_t name_
 	name[len] = 0;
 	return true;
 bad:
-	fail(e, DEVNET_RPC_INTERNAL,
+	rpc_fail(e, DEVNET_RPC_INTERNAL,
 	     "failed to parse query: the devnet serves only tm.event = 'NAME' queries");
 	return false;
 }

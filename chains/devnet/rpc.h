@@ -3,7 +3,9 @@
  * bodies, GET query strings and websocket messages.
  *
  * Methods: health, status, genesis, abci_info, abci_query, block, header,
- * commit, validators, blockchain. Results have the shapes of CometBFT 0.38
+ * commit, validators, blockchain, and for transactions (rpc_tx.c)
+ * broadcast_tx_sync / async / commit, tx, tx_search, block_results and
+ * num_unconfirmed_txs. Results have the shapes of CometBFT 0.38
  * (int64 as strings, upper-case hex hashes, base64 keys, values and
  * proofs). Errors are JSON-RPC error objects {code, message, data} with
  * CometBFT's codes: -32700 parse error, -32600 invalid request, -32601
@@ -38,7 +40,13 @@ struct devnet_rpc {
 struct devnet_rpc_error {
 	int code;
 	char data[256];
+	/* broadcast_tx_commit whose transaction passed CheckTx: the result
+	 * (height "0", empty tx_result) is to be completed by
+	 * devnet_rpc_commit_poll once a block includes it. */
+	bool pending;
 };
+
+#define DEVNET_RPC_COMMIT_TIMEOUT_MS 10000	/* CometBFT's timeout_broadcast_tx_commit */
 
 /* Calls method with params (an object, an array of positional params, or
  * NULL). Returns a new reference to the result, or NULL with e set. */
@@ -49,6 +57,16 @@ json_t *devnet_rpc_call(const struct devnet_rpc *r, struct devnet_rpc_error *e, 
  * "result"|"error"}. Requests that are not objects or lack a method get
  * -32600. New reference (NULL only when out of memory). */
 json_t *devnet_rpc_handle(const struct devnet_rpc *r, const json_t *req);
+/* As devnet_rpc_handle; *pending (may be NULL) as in devnet_rpc_error. */
+json_t *devnet_rpc_handle_ex(const struct devnet_rpc *r, const json_t *req, bool *pending);
+
+/* For a pending broadcast_tx_commit result: true once the transaction is
+ * stored, with its tx_result and height filled in (in place). */
+bool devnet_rpc_commit_poll(const struct devnet_rpc *r, json_t *result);
+
+/* The Tx events of the transactions of height (an array of event results
+ * for the query "tm.event = 'Tx'", new reference), or NULL. */
+json_t *devnet_rpc_tx_events(const struct devnet_rpc *r, int64_t height);
 
 /* An error response with CometBFT's message for the code. id NULL means
  * the JSON-RPC id -1 that CometBFT uses where there is none. */

@@ -56,8 +56,18 @@ struct pss {
 	struct pss *next_ws;
 };
 
+/* A broadcast_tx_commit waiting for its block. */
+struct waiter {
+	struct waiter *next;
+	struct pss *p;
+	json_t *response;	/* the whole response, its result pending; owned */
+	int64_t deadline_ms;
+};
+
 static struct {
 	struct lws_context *ctx;
+	struct waiter *waiters;
+	lws_sorted_usec_list_t wsul;
 	struct devnet_rpc rpc;
 	struct pss *ws;
 	int n_ws;
@@ -69,6 +79,46 @@ void devnet_server_wake(void)
 {
 	if (S.ctx)
 		lws_cancel_service(S.ctx);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool waiter_add(struct pss *p, json_t *response)
+{
+	struct waiter *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return false;
+	w->p = p;
+	w->response = response;
+	w->deadline_ms = now_ms() + DEVNET_RPC_COMMIT_TIMEOUT_MS;
+	w->next = S.waiters;
+	S.waiters = w;
+	return true;
+}
+
+/* Forgets the waiters of a closed connection. */
+static void waiters_drop(const struct pss *p)
+{
+	struct waiter **pp = &S.waiters;
+
+	while (*pp) {
+		struct waiter *w = *pp;
+
+		if (w->p == p) {
+			*pp = w->next;
+			json_decref(w->response);
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
 }
 
 static char *dump(const json_t *v, size_t *len)
@@ -182,13 +232,17 @@ static int http_get(struct pss *p, const char *path)
 	if (!res)
 		return http_respond(p, e.code == DEVNET_RPC_METHOD_NOT_FOUND ? 404 : 200,
 				    devnet_rpc_error_response(NULL, e.code, e.data));
-	return http_respond(p, 200, devnet_rpc_result_response(NULL, res));
+	res = devnet_rpc_result_response(NULL, res);
+	if (e.pending && res && waiter_add(p, res))
+		return 0;
+	return http_respond(p, 200, res);
 }
 
 static int http_post_done(struct pss *p)
 {
 	struct px_err err = { 0 };
 	json_t *req, *res;
+	bool pending = false;
 
 	if (p->too_large) {
 		char msg[96];
@@ -205,8 +259,10 @@ static int http_post_done(struct pss *p)
 		res = devnet_rpc_error_response(NULL, DEVNET_RPC_INVALID_REQUEST,
 						"batch requests are not served by the devnet");
 	else
-		res = devnet_rpc_handle(&S.rpc, req);
+		res = devnet_rpc_handle_ex(&S.rpc, req, &pending);
 	json_decref(req);
+	if (pending && res && waiter_add(p, res))
+		return 0;	/* answered when the block arrives */
 	return http_respond(p, 200, res);
 }
 
@@ -383,7 +439,13 @@ static bool ws_message(struct pss *p)
 		res = r ? devnet_rpc_result_response(id, r) :
 			  devnet_rpc_error_response(id, e.code, e.data);
 	} else {
-		res = devnet_rpc_handle(&S.rpc, req);
+		bool pending = false;
+
+		res = devnet_rpc_handle_ex(&S.rpc, req, &pending);
+		if (pending && res && waiter_add(p, res)) {
+			json_decref(req);
+			return true;
+		}
 	}
 	json_decref(req);
 send:
@@ -459,6 +521,88 @@ static void broadcast_new_block(int64_t height)
 	json_decref(ev);
 }
 
+/* Sends the Tx events of height's transactions to their subscribers. */
+static void broadcast_txs(int64_t height)
+{
+	json_t *evs = NULL;
+
+	for (struct pss *p = S.ws; p; p = p->next_ws) {
+		for (size_t i = 0; i < p->n_subs; i++) {
+			size_t k;
+			json_t *ev;
+
+			if (strcmp(p->subs[i].event, "Tx") != 0)
+				continue;
+			if (!evs && !(evs = devnet_rpc_tx_events(&S.rpc, height))) {
+				px_error(MOD, "Tx events %" PRId64 ": out of memory", height);
+				return;
+			}
+			json_array_foreach(evs, k, ev) {
+				json_t *msg = devnet_rpc_result_response(p->subs[i].id, json_incref(ev));
+				bool ok = msg && ws_queue(p, msg);
+
+				json_decref(msg);
+				if (!ok) {
+					lws_set_timeout(p->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+					break;
+				}
+			}
+		}
+	}
+	json_decref(evs);
+}
+
+static void answer(struct waiter *w)
+{
+	if (w->p->is_ws) {
+		if (!ws_queue(w->p, w->response))
+			lws_set_timeout(w->p->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+		json_decref(w->response);
+	} else if (http_respond(w->p, 200, w->response) != 0) {
+		lws_set_timeout(w->p->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+	}
+	w->response = NULL;
+}
+
+/* Answers the broadcast_tx_commit calls whose transaction is now stored,
+ * and those that waited too long (CometBFT's timeout error). */
+static void waiters_poll(bool after_block)
+{
+	struct waiter **pp = &S.waiters;
+	int64_t now = now_ms();
+
+	while (*pp) {
+		struct waiter *w = *pp;
+		json_t *result = json_object_get(w->response, "result");
+
+		if (after_block && devnet_rpc_commit_poll(&S.rpc, result)) {
+			answer(w);
+		} else if (now >= w->deadline_ms) {
+			json_t *id = json_incref(json_object_get(w->response, "id"));
+
+			json_decref(w->response);
+			w->response = devnet_rpc_error_response(
+				id, DEVNET_RPC_INTERNAL,
+				"timed out waiting for tx to be included in a block");
+			json_decref(id);
+			if (w->response)
+				answer(w);
+		} else {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		json_decref(w->response);
+		free(w);
+	}
+}
+
+static void waiters_tick(lws_sorted_usec_list_t *sul)
+{
+	waiters_poll(false);
+	lws_sul_schedule(S.ctx, 0, sul, waiters_tick, 200 * LWS_US_PER_MS);
+}
+
 /* ---- the callback ---- */
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -504,6 +648,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		return http_writable(p);
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
+		waiters_drop(p);
 		px_buf_free(&p->body);
 		free(p->resp);
 		p->resp = NULL;
@@ -534,6 +679,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return ws_writable(p);
 	case LWS_CALLBACK_CLOSED:
+		waiters_drop(p);
 		if (p->is_ws)
 			ws_closed(p);
 		return 0;
@@ -569,6 +715,9 @@ static void block_tick(lws_sorted_usec_list_t *sul)
 		px_hex_encode(hash, sizeof(hash), b->block_id.hash.b, TM_HASH_LEN, true);
 		px_debug(MOD, "block %" PRId64 " %s", b->header.height, hash);
 		broadcast_new_block(b->header.height);
+		if (b->n_txs)
+			broadcast_txs(b->header.height);
+		waiters_poll(true);
 	}
 	lws_sul_schedule(S.ctx, 0, sul, block_tick, (lws_usec_t)S.block_time_ms * 1000);
 }
@@ -606,12 +755,21 @@ bool devnet_server_run(struct px_err *err, struct devnet_node *n,
 		o->block_time_ms);
 	lws_sul_schedule(S.ctx, 0, &S.sul, block_tick,
 			 devnet_node_height(n) ? (lws_usec_t)o->block_time_ms * 1000 : 1);
+	lws_sul_schedule(S.ctx, 0, &S.wsul, waiters_tick, 200 * LWS_US_PER_MS);
 	while (!*stop) {
 		if (lws_service(S.ctx, 0) < 0)
 			break;
 	}
 	lws_sul_cancel(&S.sul);
+	lws_sul_cancel(&S.wsul);
 	lws_context_destroy(S.ctx);
 	S.ctx = NULL;
+	while (S.waiters) {
+		struct waiter *w = S.waiters;
+
+		S.waiters = w->next;
+		json_decref(w->response);
+		free(w);
+	}
 	return true;
 }

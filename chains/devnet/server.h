@@ -2,8 +2,10 @@
  * default) serving CometBFT's JSON-RPC over HTTP POST, the URI form
  * (GET /method?name=value), and websocket (any path, /websocket by
  * convention) with subscribe / unsubscribe / unsubscribe_all for
- * tm.event = 'NewBlock'. The same event loop produces the blocks, so the
- * node is single-threaded: no locks.
+ * tm.event = 'NewBlock' and 'Tx'. The same event loop produces the
+ * blocks, so the node is single-threaded: no locks. A broadcast_tx_commit
+ * whose transaction passed CheckTx is answered after the block that holds
+ * it (or with a timeout error after DEVNET_RPC_COMMIT_TIMEOUT_MS).
  *
  * Bounds: request bodies and websocket messages of at most
  * DEVNET_SERVER_MAX_BODY bytes (larger: a JSON-RPC error, then the

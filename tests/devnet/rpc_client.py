@@ -221,10 +221,55 @@ def cmd_ws(port, count):
     return 0
 
 
+def rpc_call(url, method, params):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+    _, doc, raw = http(url + "/", body.encode())
+    return doc if doc is not None else {"raw": raw}
+
+
+def cmd_broadcast(url, method, tx):
+    """Prints the compact JSON response of broadcast_tx_* with tx (base64)."""
+    print(json.dumps(rpc_call(url, method, {"tx": tx}), sort_keys=True, separators=(",", ":")))
+    return 0
+
+
+def cmd_send_all(url, path):
+    """broadcast_tx_async of every line of a file (base64 txs)."""
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                rpc_call(url, "broadcast_tx_async", {"tx": line.strip()})
+    return 0
+
+
+def tx_hash(b64):
+    import hashlib
+    return hashlib.sha256(base64.b64decode(b64)).hexdigest().upper()
+
+
+def cmd_found(url, path):
+    """Prints one character per line of a file: 1 if `tx` finds it, else 0."""
+    out = ""
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                doc = rpc_call(url, "tx", {"hash": "0x" + tx_hash(line.strip())})
+                out += "1" if "result" in doc else "0"
+    print(out)
+    return 0
+
+
+def cmd_tx_hash(b64):
+    print(tx_hash(b64))
+    return 0
+
+
 def main():
     cmds = {"freeport": cmd_freeport, "get": cmd_get, "post": cmd_post,
             "wait-height": cmd_wait_height, "lightblock": cmd_lightblock,
-            "header-field": cmd_header_field, "abci": cmd_abci, "ws": cmd_ws}
+            "header-field": cmd_header_field, "abci": cmd_abci, "ws": cmd_ws,
+            "broadcast": cmd_broadcast, "send-all": cmd_send_all, "found": cmd_found,
+            "tx-hash": cmd_tx_hash}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     sys.exit(cmds[sys.argv[1]](*sys.argv[2:]) or 0)

@@ -8,11 +8,17 @@
 # and the node keeps serving; kill -9 and restart keep every block and app
 # hash; SIGTERM stops cleanly. Every wait is bounded; the trap stops what
 # the test started.
-# usage: test_devnet_rpc.sh PONTIFEX_DEVNET PONTIFEX RPC_CLIENT_PY
+# Transactions: CheckTx refusals come back with the SDK's codes and the
+# node keeps serving; broadcast_tx_commit waits for the block; tx,
+# tx_search and block_results find the result; txs in flight when the
+# node is killed with SIGKILL are either committed and kept, or gone,
+# never half there.
+# usage: test_devnet_rpc.sh PONTIFEX_DEVNET PONTIFEX RPC_CLIENT_PY DEVNET_TX_TOOL
 set -u
 devnet=$1
 px=$2
 client=$3
+txtool=$4
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -48,6 +54,17 @@ check "init refuses an existing home" 2 $?
 has "refusal names it" "$tmp/out" 'refusing to overwrite'
 mode=$(stat -c %a "$tmp/a/config/keys/validator_0.json")
 check "key file mode" 600 "$mode"
+check "account key file mode" 600 "$(stat -c %a "$tmp/a/config/accounts/user.json")"
+has "init names the accounts" "$tmp/init.out" '^account user: cosmos1[a-z0-9]* 100000000000stake,100000000000token$'
+has "genesis balances" "$tmp/a/config/genesis.json" '"denom": "token"'
+echo '[{"name":"alice","coins":"5stake,7token"},{"address":"osmo1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5helwsw","coins":"9stake"}]' >"$tmp/accounts.json"
+"$devnet" init --home "$tmp/c" --chain-id devnet-c --account-prefix osmo --accounts "$tmp/accounts.json" >"$tmp/out" 2>&1
+check "init --accounts" 0 $?
+has "named account with a key" "$tmp/out" '^account alice: osmo1[a-z0-9]* 5stake,7token$'
+has "given address" "$tmp/c/config/genesis.json" 'osmo1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5helwsw'
+echo '[{"name":"bob","coins":"5token,7stake"}]' >"$tmp/accounts.json"
+"$devnet" init --home "$tmp/d" --chain-id devnet-d --accounts "$tmp/accounts.json" >"$tmp/out" 2>&1
+check "init --accounts refuses unsorted coins" 2 $?
 "$devnet" start >"$tmp/out" 2>&1
 check "start without --home" 2 $?
 
@@ -127,6 +144,62 @@ rpc get "$A/genesis" >"$tmp/out" 2>&1
 has "genesis" "$tmp/out" '"chain_id":"devnet-a"'
 rpc get "$A/health" >"$tmp/out" 2>&1
 check "still serving after bad requests" '{"id":-1,"jsonrpc":"2.0","result":{}}' "$(cat "$tmp/out")"
+
+# --- transactions ------------------------------------------------------------
+ukey="$tmp/a/config/accounts/user.json"
+rcpt=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["address"])' "$tmp/a/config/accounts/relayer.json")
+# account numbers: fee_collector 0, relayer 1, user 2
+T() { "$txtool" "$ukey" "$@"; }
+tx0=$(T devnet-a 2 0 1 "$rcpt" 5 token 1000 200000)
+rpc broadcast "$A" broadcast_tx_commit "$tx0" >"$tmp/out"
+has "broadcast_tx_commit waits for the block" "$tmp/out" '"height":"[1-9][0-9]*"'
+has "committed tx result" "$tmp/out" '"tx_result":{"code":0,'
+TXH=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["result"]["height"])' "$tmp/out")
+rpc broadcast "$A" broadcast_tx_sync "$tx0" >"$tmp/out"
+has "replay: incorrect account sequence" "$tmp/out" '"code":32,"codespace":"sdk"'
+rpc broadcast "$A" broadcast_tx_sync "$(T devnet-a 2 7 1 "$rcpt" 5 token 1000 200000)" >"$tmp/out"
+has "wrong sequence" "$tmp/out" '"code":32,'
+rpc broadcast "$A" broadcast_tx_sync "$(T devnet-b 2 1 1 "$rcpt" 5 token 1000 200000)" >"$tmp/out"
+has "other chain id: unauthorized" "$tmp/out" '"code":4,'
+rpc broadcast "$A" broadcast_tx_sync "$(T devnet-a 2 1 1 "$rcpt" 999999999999999 token 1000 200000)" >"$tmp/out"
+has "insufficient funds" "$tmp/out" '"code":5,'
+rpc broadcast "$A" broadcast_tx_sync "$(T devnet-a 2 1 1 "$rcpt" 5 token 1000 100)" >"$tmp/out"
+has "out of gas" "$tmp/out" '"code":11,'
+rpc broadcast "$A" broadcast_tx_sync "AQID" >"$tmp/out"
+has "not a tx: tx parse error" "$tmp/out" '"code":2,'
+rpc broadcast "$A" broadcast_tx_sync "not base64!" >"$tmp/out"
+has "bad base64: invalid params" "$tmp/out" '"code":-32602'
+rpc broadcast "$A" broadcast_tx_commit "AQID" >"$tmp/out"
+has "commit of a bad tx answers at once" "$tmp/out" '"check_tx":{"code":2,'
+h0=$(rpc tx-hash "$tx0")
+rpc get "$A/tx?hash=0x$h0" >"$tmp/out"
+has "tx by hash" "$tmp/out" "\"height\":\"$TXH\""
+rpc get "$A/tx_search?query=\"tx.height=$TXH\"" >"$tmp/out"
+has "tx_search by height" "$tmp/out" '"total_count":"1"'
+rpc get "$A/block_results?height=$TXH" >"$tmp/out"
+has "block_results" "$tmp/out" '"txs_results":\[{"code":0,'
+has "events stored" "$tmp/out" '"type":"transfer"'
+rpc get "$A/health" >"$tmp/out" 2>&1
+check "still serving after bad txs" '{"id":-1,"jsonrpc":"2.0","result":{}}' "$(cat "$tmp/out")"
+
+# --- kill -9 with transactions in flight -------------------------------------
+T devnet-a 2 1 40 "$rcpt" 1 token 1000 200000 >"$tmp/flight.txt"
+rpc send-all "$A" "$tmp/flight.txt"
+sleep 0.15
+rpc found "$A" "$tmp/flight.txt" >"$tmp/found.before"
+kill -9 "$pid_a"
+wait "$pid_a" 2>/dev/null
+start a "$tmp/a" "$pa"
+rpc wait-height "$A" $(( $(rpc get "$A/status" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["sync_info"]["latest_block_height"])' 2>/dev/null || echo 0) + 2 )) 60 \
+	|| { bad "restarted after kill -9 with txs in flight"; cat "$tmp/a.log"; }
+rpc found "$A" "$tmp/flight.txt" >"$tmp/found.after"
+python3 - "$tmp/found.before" "$tmp/found.after" <<'PY' || bad "committed txs lost or out of order: $(cat "$tmp/found.before") -> $(cat "$tmp/found.after")"
+import re, sys
+before, after = (open(p).read().strip() for p in sys.argv[1:3])
+assert re.fullmatch("1*0*", after), after          # a prefix of the sequences
+assert all(a == "1" for b, a in zip(before, after) if b == "1"), (before, after)
+PY
+ok
 
 # --- kill -9 and restart -------------------------------------------------------
 L=$(rpc get "$A/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["sync_info"]["latest_block_height"])')
