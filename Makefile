@@ -9,7 +9,7 @@ MESON_OPTS ?=
 DEB_PKGS = libwebsockets-dev libsecp256k1-dev libjansson-dev libcmocka-dev \
 	   libssl-dev libsqlite3-dev libyaml-dev meson ninja-build pkg-config
 
-.PHONY: all deps wire-deps eth-deps devnet-deps build test demo bench fuzz clean
+.PHONY: all deps npm wire-deps eth-deps devnet-deps build test demo bench fuzz clean
 
 all: build
 
@@ -26,29 +26,19 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# Third-party checkers for the wire-format tests (cosmjs-types, @noble),
-# pinned by tests/wire/package-lock.json, installed into tests/wire/.
-wire-deps:
+# Node packages used only by tests, each folder pinned by its own
+# package-lock.json and installed with npm ci when its node_modules is
+# missing (Debian's nodejs and npm first, when npm is missing):
+#   tests/wire    cosmjs-types and @noble, the third-party wire checks
+#   tests/eth     anvil, the local Ethereum node of the follower test
+#   tests/devnet  @cosmjs, the third-party client of the devnet test
+npm:
 	@command -v npm >/dev/null 2>&1 || { \
 		SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
-	@[ -d tests/wire/node_modules ] || npm ci --prefix tests/wire --no-audit --no-fund --loglevel=error
 
-# anvil, the local Ethereum node of the live follower test (tests/eth),
-# pinned by tests/eth/package-lock.json, installed into tests/eth/.
-eth-deps:
-	@command -v npm >/dev/null 2>&1 || { \
-		SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
-	@[ -d tests/eth/node_modules ] || npm ci --prefix tests/eth --no-audit --no-fund --loglevel=error
-
-# cosmjs, the third-party client of the devnet integration test
-# (tests/devnet/test_cosmjs.mjs), pinned by tests/devnet/package-lock.json.
-devnet-deps:
-	@command -v npm >/dev/null 2>&1 || { \
-		SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
-	@[ -d tests/devnet/node_modules ] || npm ci --prefix tests/devnet --no-audit --no-fund --loglevel=error
+wire-deps eth-deps devnet-deps: %-deps: npm
+	@[ -d tests/$*/node_modules ] || npm ci --prefix tests/$* --no-audit --no-fund --loglevel=error
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS)
