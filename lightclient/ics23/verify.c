@@ -5,43 +5,18 @@
 
 #include <string.h>
 
-bool ics23_existence_calculate(struct px_err *err, uint8_t out[64], size_t *out_len,
-			       const struct ics23_existence_proof *p)
+/* Root computed from an existence proof. With a spec, no intermediate hash
+ * may be longer than a child (when children are at least 32 bytes), as the
+ * specification requires while verifying. */
+static bool calculate(struct px_err *err, uint8_t out[64], size_t *out_len,
+		      const struct ics23_existence_proof *p, const struct ics23_spec *spec)
 {
+	int32_t cs = spec ? spec->inner_spec.child_size : 0;
 	uint8_t cur[64];
 	size_t n = 0;
 
 	if (!p->has_leaf)
 		return px_err_set(err, PX_E_SPEC_MISMATCH, "existence proof has no leaf op");
-	if (!ics23_leaf_apply(err, cur, &n, &p->leaf, p->key, p->value)) {
-		px_err_prefix(err, "leaf: ");
-		return false;
-	}
-	for (size_t i = 0; i < p->path_len; i++) {
-		struct px_slice child = { cur, n };
-		uint8_t next[64];
-
-		if (!ics23_inner_apply(err, next, &n, &p->path[i], child)) {
-			px_err_prefix(err, "inner op %zu: ", i);
-			return false;
-		}
-		memcpy(cur, next, n);
-	}
-	memcpy(out, cur, n);
-	*out_len = n;
-	return true;
-}
-
-/* The same, with the spec's rule that no intermediate hash may be longer
- * than a child (when children are at least 32 bytes). */
-static bool calculate_with_spec(struct px_err *err, uint8_t out[64], size_t *out_len,
-				const struct ics23_existence_proof *p,
-				const struct ics23_spec *spec)
-{
-	int32_t cs = spec->inner_spec.child_size;
-	uint8_t cur[64];
-	size_t n = 0;
-
 	if (!ics23_leaf_apply(err, cur, &n, &p->leaf, p->key, p->value)) {
 		px_err_prefix(err, "leaf: ");
 		return false;
@@ -65,6 +40,12 @@ static bool calculate_with_spec(struct px_err *err, uint8_t out[64], size_t *out
 	return true;
 }
 
+bool ics23_existence_calculate(struct px_err *err, uint8_t out[64], size_t *out_len,
+			       const struct ics23_existence_proof *p)
+{
+	return calculate(err, out, out_len, p, NULL);
+}
+
 bool ics23_existence_verify(struct px_err *err, const struct ics23_existence_proof *p,
 			    const struct ics23_spec *spec, const uint8_t *root, size_t root_len,
 			    struct px_slice key, struct px_slice value)
@@ -81,7 +62,7 @@ bool ics23_existence_verify(struct px_err *err, const struct ics23_existence_pro
 	if (!px_slice_eq(value, p->value))
 		return px_err_set(err, PX_E_VALUE_MISMATCH,
 				  "provided value does not match the proof's");
-	if (!calculate_with_spec(err, out, &n, p, spec))
+	if (!calculate(err, out, &n, p, spec))
 		return false;
 	calc.ptr = out;
 	calc.len = n;
