@@ -16,6 +16,7 @@
 #include "chains/cosmos/bech32.h"
 #include "chains/devnet/account_keys.h"
 #include "chains/devnet/app.h"
+#include "chains/devnet/fault.h"
 #include "chains/devnet/genesis.h"
 #include "chains/devnet/node.h"
 #include "chains/devnet/privval.h"
@@ -33,7 +34,8 @@ static const char usage_text[] =
 	"  init  --home DIR --chain-id ID [--validators N] [--power P] [--seed STRING]\n"
 	"        [--genesis-time RFC3339] [--initial-height H] [--valset-change H:K-M]...\n"
 	"        [--account-prefix HRP] [--accounts FILE]\n"
-	"  start --home DIR [--rpc 127.0.0.1:PORT] [--block-time MS] [--min-gas-price 0.025stake]\n";
+	"  start --home DIR [--rpc 127.0.0.1:PORT] [--block-time MS] [--min-gas-price 0.025stake]\n"
+	"        [--admin] [--fault NAME[=VALUE]]...   (fault switches: docs/devnet.md)\n";
 
 static int fail(const struct px_err *err)
 {
@@ -489,9 +491,27 @@ static bool parse_listen(struct px_err *err, char *host, size_t cap, int *port, 
 	return true;
 }
 
+#define MAX_FAULT_ARGS 16
+
+/* --fault NAME[=VALUE] */
+static bool fault_arg(struct px_err *err, struct devnet_faults *f, const char *s)
+{
+	const char *eq = strchr(s, '=');
+	char name[32];
+
+	if ((eq ? (size_t)(eq - s) : strlen(s)) >= sizeof(name))
+		return px_err_set(err, PX_E_USAGE, "--fault '%.40s': unknown name", s);
+	snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - s : (ptrdiff_t)strlen(s)), s);
+	return devnet_faults_set(err, f, name, eq ? eq + 1 : NULL);
+}
+
 static int cmd_start(int argc, char **argv)
 {
-	struct devnet_server_opts so = { "127.0.0.1", 26657, 1000 };
+	struct devnet_server_opts so = { "127.0.0.1", 26657, 1000, NULL };
+	struct devnet_faults faults;
+	const char *fault_args[MAX_FAULT_ARGS];
+	size_t n_fault_args = 0;
+	bool admin = false;
 	struct px_err err = { 0 };
 	struct devnet_node *n = NULL;
 	struct sigaction sa;
@@ -506,12 +526,20 @@ static int cmd_start(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		if (strcmp(o, "--admin") == 0) {
+			admin = true;
+			continue;
+		}
 		if (!v)
 			return usage("an option lacks its value");
 		i++;
 		if (strcmp(o, "--home") == 0)
 			home = v;
-		else if (strcmp(o, "--rpc") == 0) {
+		else if (strcmp(o, "--fault") == 0) {
+			if (n_fault_args == MAX_FAULT_ARGS)
+				return usage("too many --fault");
+			fault_args[n_fault_args++] = v;
+		} else if (strcmp(o, "--rpc") == 0) {
 			if (!parse_listen(&err, host, sizeof(host), &so.port, v))
 				return fail(&err);
 		} else if (strcmp(o, "--block-time") == 0) {
@@ -531,14 +559,27 @@ static int cmd_start(int argc, char **argv)
 	so.block_time_ms = (uint64_t)bt;
 	if (!devnet_gas_price_parse(&err, &gp, min_gas))
 		return fail(&err);
-	if (!devnet_node_open(&err, &n, home))
+	if (!devnet_faults_init(&err, &faults))
 		return fail(&err);
+	faults.admin = admin;
+	so.faults = &faults;
+	for (size_t k = 0; k < n_fault_args; k++) {
+		if (!fault_arg(&err, &faults, fault_args[k])) {
+			devnet_faults_free(&faults);
+			return fail(&err);
+		}
+	}
+	if (!devnet_node_open(&err, &n, home)) {
+		devnet_faults_free(&faults);
+		return fail(&err);
+	}
 	devnet_app_set_min_gas_price(devnet_node_app(n), &gp);
 	snprintf(pid_path, sizeof(pid_path), "%s/%s", home, PID_FILE);
 	snprintf(pid_text, sizeof(pid_text), "%ld\n", (long)getpid());
 	unlink(pid_path);	/* left by a killed node; the state lock keeps homes exclusive */
 	if (!write_file_excl(&err, pid_path, pid_text, 0644)) {
 		devnet_node_close(n);
+		devnet_faults_free(&faults);
 		return fail(&err);
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -551,6 +592,7 @@ static int cmd_start(int argc, char **argv)
 	px_info(MOD, "stopping at height %" PRId64, devnet_node_height(n));
 	unlink(pid_path);
 	devnet_node_close(n);
+	devnet_faults_free(&faults);
 	return ok ? 0 : fail(&err);
 }
 

@@ -309,6 +309,12 @@ int64_t devnet_node_earliest(const struct devnet_node *n) { return n->earliest; 
 const struct devnet_genesis *devnet_node_genesis(const struct devnet_node *n) { return &n->genesis; }
 struct devnet_multi *devnet_node_multi(const struct devnet_node *n) { return n->multi; }
 
+const struct devnet_key *devnet_node_keys(const struct devnet_node *n, size_t *n_keys)
+{
+	*n_keys = n->n_keys;
+	return n->keys;
+}
+
 struct devnet_app *devnet_node_app(const struct devnet_node *n) { return n->app; }
 
 const struct devnet_block *devnet_node_latest(const struct devnet_node *n)

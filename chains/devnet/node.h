@@ -35,6 +35,7 @@
 #include "chains/devnet/app.h"
 #include "chains/devnet/block.h"
 #include "chains/devnet/genesis.h"
+#include "chains/devnet/privval.h"
 #include "chains/devnet/store_multi.h"
 #include "common/errors.h"
 
@@ -63,6 +64,10 @@ void devnet_node_close(struct devnet_node *n);
  * clock, used for the precommit timestamps (never earlier than the block
  * time + 1 ms). On failure nothing changed and it can be retried. */
 bool devnet_node_produce(struct px_err *err, struct devnet_node *n, struct px_time now) PX_MUST_CHECK;
+
+/* The validator keys of the home (n_keys of them), borrowed: for the
+ * fault switches that re-sign what the RPC serves (fault.h). */
+const struct devnet_key *devnet_node_keys(const struct devnet_node *n, size_t *n_keys);
 
 /* The application (accounts, balances, CheckTx), borrowed. */
 struct devnet_app *devnet_node_app(const struct devnet_node *n);

@@ -251,6 +251,26 @@ static json_t *m_header(const struct devnet_rpc *r, struct call *c)
 	return res;
 }
 
+/* The fault switches of /commit (fault.h): the served copies only. */
+static bool serve_faulty_commit(const struct devnet_rpc *r, struct px_err *err, json_t *header,
+				json_t *commit, int64_t h)
+{
+	const struct devnet_faults *f = r->faults;
+	const struct devnet_key *keys;
+	size_t n_keys;
+	bool equiv;
+
+	if (!f)
+		return true;
+	equiv = h > 0 && f->equivocate_height == h;
+	if (!equiv && !f->wrong_key_header)
+		return true;
+	keys = devnet_node_keys(r->node, &n_keys);
+	return devnet_faults_resign(err, f, equiv ? header : NULL, commit,
+				    devnet_node_genesis(r->node)->chain_id, keys, n_keys,
+				    f->wrong_key_header);
+}
+
 static json_t *m_commit(const struct devnet_rpc *r, struct call *c)
 {
 	struct px_err err = { 0 };
@@ -261,6 +281,11 @@ static json_t *m_commit(const struct devnet_rpc *r, struct call *c)
 		return NULL;
 	if (!devnet_node_load(&err, r->node, h, &block, NULL, &commit, NULL, NULL))
 		return load_fail(c->e, &err);
+	if (!serve_faulty_commit(r, &err, json_object_get(block, "header"), commit, h)) {
+		json_decref(block);
+		json_decref(commit);
+		return load_fail(c->e, &err);
+	}
 	/* The latest commit is the node's own seen commit: not yet canonical
 	 * (in a block's last_commit), as CometBFT reports it. */
 	res = json_pack("{s:{s:O, s:o}, s:b}", "signed_header", "header",
@@ -367,9 +392,14 @@ static json_t *abci_response(uint32_t code, const char *log, int64_t height, jso
 			 devnet_json_i64(height));
 }
 
-static json_t *proof_ops(const struct devnet_query *q, const uint8_t *key, size_t key_len,
-			 const char *store)
+static json_t *proof_ops(const struct devnet_rpc *r, struct devnet_query *q, const uint8_t *key,
+			 size_t key_len, const char *store)
 {
+	/* corrupt_proof: the last byte lies inside the last InnerOp's prefix
+	 * or suffix, so the proof still decodes but no longer hashes to the
+	 * app hash. */
+	if (r->faults && r->faults->corrupt_proof && q->iavl_proof.len)
+		q->iavl_proof.data[q->iavl_proof.len - 1] ^= 0x01;
 	return json_pack("{s:[{s:s, s:o, s:o}, {s:s, s:o, s:o}]}", "ops",
 			 "type", "ics23:iavl", "key", devnet_json_b64(key, key_len), "data",
 			 devnet_json_b64(q->iavl_proof.data, q->iavl_proof.len),
@@ -459,13 +489,42 @@ static json_t *m_abci_query(const struct devnet_rpc *r, struct call *c)
 	res = abci_response(0, q.exists ? "exists" : "does not exist", q.height,
 			    devnet_json_b64(key.data, key.len),
 			    q.exists ? devnet_json_b64(q.value.data, q.value.len) : NULL,
-			    prove ? proof_ops(&q, key.data, key.len, store) : NULL);
+			    prove ? proof_ops(r, &q, key.data, key.len, store) : NULL);
 	devnet_query_free(&q);
 out:
 	px_buf_free(&key);
 	if (!res)
 		rpc_fail(c->e, DEVNET_RPC_INTERNAL, "out of memory");
 	return res;
+}
+
+/* The admin method: sets one fault switch, returns them all. Refused on
+ * a node started without --admin, as CometBFT refuses its unsafe methods. */
+static json_t *m_devnet_fault(const struct devnet_rpc *r, struct call *c)
+{
+	const char *name = NULL, *value = NULL;
+	const json_t *v = rpc_param(c, "value");
+	char num[24];
+	struct px_err err = { 0 };
+
+	if (!r->faults || !r->faults->admin)
+		return rpc_fail(c->e, DEVNET_RPC_METHOD_NOT_FOUND,
+				"devnet_fault: start the node with --admin");
+	if (!rpc_get_string(c, &name, "name"))
+		return NULL;
+	if (!name)
+		return rpc_fail(c->e, DEVNET_RPC_INVALID_PARAMS, "name: want a string");
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%" PRId64, (int64_t)json_integer_value(v));
+		value = num;
+	} else if (json_is_boolean(v)) {
+		value = json_is_true(v) ? "on" : "off";
+	} else if (!rpc_get_string(c, &value, "value")) {
+		return NULL;
+	}
+	if (!devnet_faults_set(&err, r->faults, name, value))
+		return rpc_fail(c->e, DEVNET_RPC_INVALID_PARAMS, "%s", err.msg);
+	return devnet_faults_state(r->faults);
 }
 
 typedef json_t *(*method_fn)(const struct devnet_rpc *r, struct call *c);
@@ -476,6 +535,7 @@ static const char *const validators_params[] = { "height", "page", "per_page", N
 static const char *const blockchain_params[] = { "minHeight", "maxHeight", NULL };
 static const char *const abci_query_params[] = { "path", "data", "height", "prove", NULL };
 static const char *const tx_params[] = { "tx", NULL };
+static const char *const fault_params[] = { "name", "value", NULL };
 static const char *const tx_hash_params[] = { "hash", "prove", NULL };
 static const char *const tx_search_params[] = { "query", "prove", "page", "per_page", "order_by",
 						NULL };
@@ -502,6 +562,7 @@ static const struct {
 	{ "tx_search", rpc_m_tx_search, tx_search_params },
 	{ "block_results", rpc_m_block_results, height_params },
 	{ "num_unconfirmed_txs", rpc_m_num_unconfirmed_txs, no_params },
+	{ "devnet_fault", m_devnet_fault, fault_params },
 };
 
 json_t *devnet_rpc_call(const struct devnet_rpc *r, struct devnet_rpc_error *e, const char *method,
@@ -645,6 +706,12 @@ json_t *devnet_rpc_new_block_event(const struct devnet_rpc *r, int64_t height, c
 
 	if (!devnet_node_load(&err, r->node, height, &block, &id, NULL, NULL, NULL))
 		return NULL;
+	if (r->faults && r->faults->wrong_key_header && height > 1 &&
+	    !serve_faulty_commit(r, &err, NULL, json_object_get(block, "last_commit"), 0)) {
+		json_decref(block);
+		json_decref(id);
+		return NULL;
+	}
 	return json_pack("{s:s, s:{s:s, s:{s:o, s:o, s:{s:o, s:[]}}}, s:{s:[s]}}", "query", query,
 			 "data", "type", "tendermint/event/NewBlock", "value", "block", block,
 			 "block_id", id, "result_finalize_block", "app_hash",

@@ -5,7 +5,8 @@
  * Methods: health, status, genesis, abci_info, abci_query, block, header,
  * commit, validators, blockchain, and for transactions (rpc_tx.c)
  * broadcast_tx_sync / async / commit, tx, tx_search, block_results and
- * num_unconfirmed_txs. Results have the shapes of CometBFT 0.38
+ * num_unconfirmed_txs, and devnet_fault (fault.h) on a node started with
+ * --admin. Results have the shapes of CometBFT 0.38
  * (int64 as strings, upper-case hex hashes, base64 keys, values and
  * proofs). Errors are JSON-RPC error objects {code, message, data} with
  * CometBFT's codes: -32700 parse error, -32600 invalid request, -32601
@@ -19,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "chains/devnet/fault.h"
 #include "chains/devnet/node.h"
 
 #define DEVNET_RPC_PARSE_ERROR (-32700)
@@ -35,6 +37,7 @@
 struct devnet_rpc {
 	struct devnet_node *node;	/* borrowed */
 	char listen_addr[80];		/* "tcp://127.0.0.1:26657", for status */
+	struct devnet_faults *faults;	/* borrowed; NULL: none, no admin method */
 };
 
 struct devnet_rpc_error {

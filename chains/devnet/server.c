@@ -13,6 +13,7 @@
 #include <libwebsockets.h>
 
 #include "chains/devnet/rpc.h"
+#include "chains/devnet/server_subs.h"
 #include "common/buf.h"
 #include "common/encoding.h"
 #include "common/json.h"
@@ -26,14 +27,9 @@
 
 struct out_msg {
 	struct out_msg *next;
+	int64_t due_ms;		/* delay_ms fault: not sent before */
 	size_t len;
 	unsigned char data[];	/* LWS_PRE bytes, then the message */
-};
-
-struct sub {
-	json_t *id;		/* owned */
-	char query[128];
-	char event[32];
 };
 
 /* Per connection; lws allocates it zeroed. */
@@ -45,14 +41,19 @@ struct pss {
 	unsigned char *resp;	/* LWS_PRE + resp_len bytes */
 	size_t resp_len, resp_off;
 	bool close_after;
+	/* delay_ms fault: the HTTP response held back, or (websocket) the
+	 * wake-up for the next due message */
+	lws_sorted_usec_list_t delay_sul;
+	json_t *delayed;	/* owned */
+	unsigned int delayed_status;
 	/* websocket */
 	bool is_ws;
 	struct px_buf rx;
 	bool rx_too_large;
 	struct out_msg *head, *tail;
 	size_t queued;
-	struct sub subs[DEVNET_SERVER_MAX_SUBS];
-	size_t n_subs;
+	uint64_t n_msgs;	/* outgoing messages, for the drop_ws=N fault */
+	struct subs subs;
 	struct pss *next_ws;
 };
 
@@ -129,9 +130,55 @@ static char *dump(const json_t *v, size_t *len)
 	return s;
 }
 
+static uint64_t fault_delay_ms(void)
+{
+	return S.rpc.faults ? S.rpc.faults->delay_ms : 0;
+}
+
+/* The drop_ws fault: closes every websocket connection, once. */
+static void faults_drop_ws(void)
+{
+	if (!S.rpc.faults || !S.rpc.faults->drop_ws_now)
+		return;
+	S.rpc.faults->drop_ws_now = false;
+	px_info(MOD, "fault drop_ws: closing %d websocket connections", S.n_ws);
+	for (struct pss *p = S.ws; p; p = p->next_ws)
+		lws_set_timeout(p->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+}
+
 /* ---- HTTP ---- */
 
+static int http_send(struct pss *p, unsigned int status, json_t *doc);
+
+static void delay_fire(lws_sorted_usec_list_t *sul)
+{
+	struct pss *p = lws_container_of(sul, struct pss, delay_sul);
+	json_t *doc = p->delayed;
+
+	if (p->is_ws) {
+		lws_callback_on_writable(p->wsi);
+		return;
+	}
+	p->delayed = NULL;
+	if (doc && http_send(p, p->delayed_status, doc) != 0)
+		lws_set_timeout(p->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+}
+
+/* Sends doc (stolen) now, or after the delay_ms fault's delay. */
 static int http_respond(struct pss *p, unsigned int status, json_t *doc)
+{
+	uint64_t delay = fault_delay_ms();
+
+	if (!delay || !doc)
+		return http_send(p, status, doc);
+	json_decref(p->delayed);
+	p->delayed = doc;
+	p->delayed_status = status;
+	lws_sul_schedule(S.ctx, 0, &p->delay_sul, delay_fire, (lws_usec_t)delay * LWS_US_PER_MS);
+	return 0;
+}
+
+static int http_send(struct pss *p, unsigned int status, json_t *doc)
 {
 	unsigned char hdr[LWS_PRE + 512], *start = hdr + LWS_PRE, *pos = start,
 		      *end = hdr + sizeof(hdr) - 1;
@@ -229,6 +276,7 @@ static int http_get(struct pss *p, const char *path)
 	}
 	res = devnet_rpc_call(&S.rpc, &e, path + 1, params);
 	json_decref(params);
+	faults_drop_ws();
 	if (!res)
 		return http_respond(p, e.code == DEVNET_RPC_METHOD_NOT_FOUND ? 404 : 200,
 				    devnet_rpc_error_response(NULL, e.code, e.data));
@@ -261,6 +309,7 @@ static int http_post_done(struct pss *p)
 	else
 		res = devnet_rpc_handle_ex(&S.rpc, req, &pending);
 	json_decref(req);
+	faults_drop_ws();
 	if (pending && res && waiter_add(p, res))
 		return 0;	/* answered when the block arrives */
 	return http_respond(p, 200, res);
@@ -299,6 +348,12 @@ static bool ws_queue(struct pss *p, const json_t *doc)
 
 	if (!text)
 		return false;
+	if (S.rpc.faults && S.rpc.faults->drop_ws_every &&
+	    ++p->n_msgs % S.rpc.faults->drop_ws_every == 0) {
+		free(text);
+		px_info(MOD, "fault drop_ws: closing a websocket connection");
+		return false;
+	}
 	if (p->queued + len > DEVNET_SERVER_MAX_QUEUE) {
 		free(text);
 		px_warn(MOD, "websocket client too slow: disconnecting");
@@ -310,6 +365,7 @@ static bool ws_queue(struct pss *p, const json_t *doc)
 		return false;
 	}
 	m->next = NULL;
+	m->due_ms = now_ms() + (int64_t)fault_delay_ms();
 	m->len = len;
 	memcpy(m->data + LWS_PRE, text, len);
 	free(text);
@@ -321,84 +377,6 @@ static bool ws_queue(struct pss *p, const json_t *doc)
 	p->queued += len;
 	lws_callback_on_writable(p->wsi);
 	return true;
-}
-
-static void sub_free(struct sub *s)
-{
-	json_decref(s->id);
-	memset(s, 0, sizeof(*s));
-}
-
-static json_t *ws_subscribe(struct pss *p, const json_t *id, const json_t *params,
-			    struct devnet_rpc_error *e)
-{
-	const json_t *q = json_is_object(params) ? json_object_get(params, "query") :
-			  json_array_get(params, 0);
-	char name[32];
-	struct sub *s;
-
-	memset(e, 0, sizeof(*e));
-	if (!json_is_string(q) || json_string_length(q) >= sizeof(s->query)) {
-		e->code = DEVNET_RPC_INVALID_PARAMS;
-		snprintf(e->data, sizeof(e->data), "query: want a string of at most %zu bytes",
-			 sizeof(s->query) - 1);
-		return NULL;
-	}
-	if (!devnet_rpc_parse_query(e, name, sizeof(name), json_string_value(q)))
-		return NULL;
-	if (p->n_subs == DEVNET_SERVER_MAX_SUBS) {
-		e->code = DEVNET_RPC_INTERNAL;
-		snprintf(e->data, sizeof(e->data), "at most %d subscriptions per client",
-			 DEVNET_SERVER_MAX_SUBS);
-		return NULL;
-	}
-	for (size_t i = 0; i < p->n_subs; i++) {
-		if (strcmp(p->subs[i].event, name) == 0) {
-			e->code = DEVNET_RPC_INTERNAL;
-			snprintf(e->data, sizeof(e->data), "already subscribed");
-			return NULL;
-		}
-	}
-	s = &p->subs[p->n_subs++];
-	s->id = id ? json_incref((json_t *)id) : json_integer(-1);
-	snprintf(s->event, sizeof(s->event), "%s", name);
-	snprintf(s->query, sizeof(s->query), "tm.event = '%s'", name);
-	return json_object();
-}
-
-static json_t *ws_unsubscribe(struct pss *p, const json_t *params, bool all,
-			      struct devnet_rpc_error *e)
-{
-	const json_t *q = json_is_object(params) ? json_object_get(params, "query") :
-			  json_array_get(params, 0);
-	char name[32];
-	bool found = false;
-
-	memset(e, 0, sizeof(*e));
-	if (!all && (!json_is_string(q) ||
-		     !devnet_rpc_parse_query(e, name, sizeof(name), json_string_value(q)))) {
-		if (!e->code) {
-			e->code = DEVNET_RPC_INVALID_PARAMS;
-			snprintf(e->data, sizeof(e->data), "query: want a string");
-		}
-		return NULL;
-	}
-	for (size_t i = 0; i < p->n_subs;) {
-		if (all || strcmp(p->subs[i].event, name) == 0) {
-			sub_free(&p->subs[i]);
-			p->subs[i] = p->subs[--p->n_subs];
-			memset(&p->subs[p->n_subs], 0, sizeof(p->subs[0]));
-			found = true;
-		} else {
-			i++;
-		}
-	}
-	if (!found) {
-		e->code = DEVNET_RPC_INTERNAL;
-		snprintf(e->data, sizeof(e->data), "subscription not found");
-		return NULL;
-	}
-	return json_object();
 }
 
 static bool ws_message(struct pss *p)
@@ -433,9 +411,9 @@ static bool ws_message(struct pss *p)
 		const json_t *params = json_object_get(req, "params");
 
 		if (strcmp(name, "subscribe") == 0)
-			r = ws_subscribe(p, id, params, &e);
+			r = subs_subscribe(&p->subs, id, params, &e);
 		else
-			r = ws_unsubscribe(p, params, strcmp(name, "unsubscribe_all") == 0, &e);
+			r = subs_unsubscribe(&p->subs, params, strcmp(name, "unsubscribe_all") == 0, &e);
 		res = r ? devnet_rpc_result_response(id, r) :
 			  devnet_rpc_error_response(id, e.code, e.data);
 	} else {
@@ -451,6 +429,7 @@ static bool ws_message(struct pss *p)
 send:
 	ok = res && ws_queue(p, res);
 	json_decref(res);
+	faults_drop_ws();
 	return ok;
 }
 
@@ -460,6 +439,11 @@ static int ws_writable(struct pss *p)
 
 	if (!m)
 		return 0;
+	if (m->due_ms > now_ms()) {
+		lws_sul_schedule(S.ctx, 0, &p->delay_sul, delay_fire,
+				 (lws_usec_t)(m->due_ms - now_ms()) * LWS_US_PER_MS);
+		return 0;
+	}
 	if (lws_write(p->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT) < (int)m->len)
 		return -1;
 	p->head = m->next;
@@ -489,9 +473,7 @@ static void ws_closed(struct pss *p)
 		free(m);
 	}
 	p->tail = NULL;
-	for (size_t i = 0; i < p->n_subs; i++)
-		sub_free(&p->subs[i]);
-	p->n_subs = 0;
+	subs_clear(&p->subs);
 	px_buf_free(&p->rx);
 }
 
@@ -502,17 +484,17 @@ static void broadcast_new_block(int64_t height)
 	json_t *ev = NULL;
 
 	for (struct pss *p = S.ws; p; p = p->next_ws) {
-		for (size_t i = 0; i < p->n_subs; i++) {
+		for (size_t i = 0; i < p->subs.n; i++) {
 			json_t *msg;
 
-			if (strcmp(p->subs[i].event, "NewBlock") != 0)
+			if (strcmp(p->subs.s[i].event, "NewBlock") != 0)
 				continue;
 			if (!ev && !(ev = devnet_rpc_new_block_event(&S.rpc, height,
 								     "tm.event = 'NewBlock'"))) {
 				px_error(MOD, "NewBlock event %" PRId64 ": out of memory", height);
 				return;
 			}
-			msg = devnet_rpc_result_response(p->subs[i].id, json_incref(ev));
+			msg = devnet_rpc_result_response(p->subs.s[i].id, json_incref(ev));
 			if (!msg || !ws_queue(p, msg))
 				lws_set_timeout(p->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
 			json_decref(msg);
@@ -527,18 +509,18 @@ static void broadcast_txs(int64_t height)
 	json_t *evs = NULL;
 
 	for (struct pss *p = S.ws; p; p = p->next_ws) {
-		for (size_t i = 0; i < p->n_subs; i++) {
+		for (size_t i = 0; i < p->subs.n; i++) {
 			size_t k;
 			json_t *ev;
 
-			if (strcmp(p->subs[i].event, "Tx") != 0)
+			if (strcmp(p->subs.s[i].event, "Tx") != 0)
 				continue;
 			if (!evs && !(evs = devnet_rpc_tx_events(&S.rpc, height))) {
 				px_error(MOD, "Tx events %" PRId64 ": out of memory", height);
 				return;
 			}
 			json_array_foreach(evs, k, ev) {
-				json_t *msg = devnet_rpc_result_response(p->subs[i].id, json_incref(ev));
+				json_t *msg = devnet_rpc_result_response(p->subs.s[i].id, json_incref(ev));
 				bool ok = msg && ws_queue(p, msg);
 
 				json_decref(msg);
@@ -649,6 +631,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
 		waiters_drop(p);
+		lws_sul_cancel(&p->delay_sul);
+		json_decref(p->delayed);
+		p->delayed = NULL;
 		px_buf_free(&p->body);
 		free(p->resp);
 		p->resp = NULL;
@@ -680,6 +665,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		return ws_writable(p);
 	case LWS_CALLBACK_CLOSED:
 		waiters_drop(p);
+		lws_sul_cancel(&p->delay_sul);
 		if (p->is_ws)
 			ws_closed(p);
 		return 0;
@@ -738,6 +724,7 @@ bool devnet_server_run(struct px_err *err, struct devnet_node *n,
 
 	memset(&S, 0, sizeof(S));
 	S.rpc.node = n;
+	S.rpc.faults = o->faults;
 	S.block_time_ms = o->block_time_ms;
 	snprintf(S.rpc.listen_addr, sizeof(S.rpc.listen_addr), "tcp://%s:%d", o->host, o->port);
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_emit);

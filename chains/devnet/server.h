@@ -11,7 +11,11 @@
  * DEVNET_SERVER_MAX_BODY bytes (larger: a JSON-RPC error, then the
  * connection is closed), DEVNET_SERVER_MAX_WS websocket clients, at most
  * DEVNET_SERVER_MAX_SUBS subscriptions each, and a websocket client that
- * lets more than DEVNET_SERVER_MAX_QUEUE bytes pile up is disconnected. */
+ * lets more than DEVNET_SERVER_MAX_QUEUE bytes pile up is disconnected.
+ *
+ * Fault switches (fault.h) that are the transport's: drop_ws (closes
+ * websocket connections) and delay_ms (holds each response back on a
+ * timer, so blocks and other clients are not held up). */
 #ifndef PX_CHAINS_DEVNET_SERVER_H
 #define PX_CHAINS_DEVNET_SERVER_H
 
@@ -19,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chains/devnet/fault.h"
 #include "chains/devnet/node.h"
 
 #define DEVNET_SERVER_MAX_BODY (1u << 20)
@@ -30,6 +35,7 @@ struct devnet_server_opts {
 	const char *host;		/* "127.0.0.1" */
 	int port;
 	uint64_t block_time_ms;
+	struct devnet_faults *faults;	/* borrowed; NULL: no fault switches */
 };
 
 /* Serves and produces blocks until *stop becomes non-zero (set it from a

@@ -221,6 +221,91 @@ def cmd_ws(port, count):
     return 0
 
 
+def cmd_ws_drop(port, every):
+    """Fault drop_ws: a NewBlock subscriber sees its connection closed when
+    devnet_fault drop_ws is called, reconnects and gets events again; then
+    with drop_ws=EVERY the connection closes at its EVERY-th message (the
+    subscribe reply is the first). Prints 'dropped reconnected closed-at-N'."""
+    url = "http://127.0.0.1:%s" % port
+    s = ws_connect(port)
+    ws_send(s, json.dumps({"jsonrpc": "2.0", "id": 1, "method": "subscribe",
+                           "params": {"query": "tm.event = 'NewBlock'"}}))
+    assert ws_recv(s).get("result") == {}
+    ws_recv(s)      # one event: the subscription works
+    doc = rpc_call(url, "devnet_fault", {"name": "drop_ws"})
+    assert "result" in doc, doc
+    try:
+        end = time.time() + TIMEOUT
+        while time.time() < end:
+            ws_recv(s)
+        sys.exit("drop_ws: the connection stayed open")
+    except (EOFError, OSError):
+        pass
+    s.close()
+    print("dropped", end=" ")
+    s = ws_connect(port)
+    ws_send(s, json.dumps({"jsonrpc": "2.0", "id": 2, "method": "subscribe",
+                           "params": {"query": "tm.event = 'NewBlock'"}}))
+    assert ws_recv(s).get("result") == {}
+    assert ws_recv(s)["result"]["data"]["type"] == "tendermint/event/NewBlock"
+    s.close()
+    print("reconnected", end=" ")
+    doc = rpc_call(url, "devnet_fault", {"name": "drop_ws", "value": int(every)})
+    assert doc["result"]["drop_ws"] == int(every), doc
+    s = ws_connect(port)
+    ws_send(s, json.dumps({"jsonrpc": "2.0", "id": 3, "method": "subscribe",
+                           "params": {"query": "tm.event = 'NewBlock'"}}))
+    got = 0
+    try:
+        while got < 10 * int(every):
+            ws_recv(s)
+            got += 1
+    except (EOFError, OSError):
+        pass
+    s.close()
+    rpc_call(url, "devnet_fault", {"name": "drop_ws", "value": "off"})
+    print("closed-at-%d" % (got + 1))
+    return 0
+
+
+def cmd_ws_last_commit(port):
+    """Prints 'HEIGHT SIGNATURE' of the last_commit (first signature) of the
+    next NewBlock event: the commit of HEIGHT - 1."""
+    s = ws_connect(port)
+    ws_send(s, json.dumps({"jsonrpc": "2.0", "id": 1, "method": "subscribe",
+                           "params": {"query": "tm.event = 'NewBlock'"}}))
+    assert ws_recv(s).get("result") == {}
+    b = ws_recv(s)["result"]["data"]["value"]["block"]
+    s.close()
+    print(b["header"]["height"], b["last_commit"]["signatures"][0]["signature"])
+    return 0
+
+
+def cmd_fault(url, name, value=None):
+    """devnet_fault NAME [VALUE] over POST; prints the compact response."""
+    params = {"name": name}
+    if value is not None:
+        params["value"] = value
+    print(json.dumps(rpc_call(url, "devnet_fault", params), sort_keys=True,
+                     separators=(",", ":")))
+    return 0
+
+
+def cmd_block_hash(path):
+    """The block hash a light-block file's commit signs."""
+    with open(path) as f:
+        print(json.load(f)["signed_header"]["commit"]["block_id"]["hash"])
+    return 0
+
+
+def cmd_timed(url):
+    """Milliseconds that GET URL takes."""
+    t = time.monotonic()
+    http(url)
+    print(int((time.monotonic() - t) * 1000))
+    return 0
+
+
 def rpc_call(url, method, params):
     body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
     _, doc, raw = http(url + "/", body.encode())
@@ -269,7 +354,9 @@ def main():
             "wait-height": cmd_wait_height, "lightblock": cmd_lightblock,
             "header-field": cmd_header_field, "abci": cmd_abci, "ws": cmd_ws,
             "broadcast": cmd_broadcast, "send-all": cmd_send_all, "found": cmd_found,
-            "tx-hash": cmd_tx_hash}
+            "tx-hash": cmd_tx_hash, "ws-drop": cmd_ws_drop, "fault": cmd_fault,
+            "block-hash": cmd_block_hash, "timed": cmd_timed,
+            "ws-last-commit": cmd_ws_last_commit}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)
     sys.exit(cmds[sys.argv[1]](*sys.argv[2:]) or 0)
