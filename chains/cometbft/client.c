@@ -360,8 +360,9 @@ static void status_reply(struct cmt_client *c, const struct px_err *err, const j
 		return;
 	}
 	if (!px_json_get_object(&perr, &sync, result, "sync_info") ||
-	    !px_json_get_i64(&perr, &latest, sync, "latest_block_height") || latest < 0) {
-		cmt_conn_drop(c, perr.msg[0] ? perr.msg : "status: negative height");
+	    !px_json_get_i64(&perr, &latest, sync, "latest_block_height") || latest < 0 ||
+	    latest > CMT_HEIGHT_MAX) {
+		cmt_conn_drop(c, perr.msg[0] ? perr.msg : "status: height out of range");
 		return;
 	}
 	cmt_events_latest(c, latest);
@@ -568,7 +569,8 @@ static void handle_message(struct cmt_client *c, const uint8_t *buf, size_t len)
 	cmt_events_advance(c);
 }
 
-static void on_receive(struct cmt_client *c, struct lws *wsi, const uint8_t *in, size_t len)
+/* One fragment of a message; final: the message is complete. */
+static void rx_fragment(struct cmt_client *c, const uint8_t *in, size_t len, bool final)
 {
 	size_t head = CMT_RX_HEAD - c->rx_head_len;
 
@@ -582,7 +584,7 @@ static void on_receive(struct cmt_client *c, struct lws *wsi, const uint8_t *in,
 	}
 	if (!c->rx_over)
 		px_buf_append(&c->rx, in, len);
-	if (lws_remaining_packet_payload(wsi) || !lws_is_final_fragment(wsi))
+	if (!final)
 		return;
 	if (c->rx_over) {
 		c->stats.oversized++;
@@ -597,6 +599,16 @@ static void on_receive(struct cmt_client *c, struct lws *wsi, const uint8_t *in,
 	px_buf_reset(&c->rx);
 	c->rx_over = false;
 	c->rx_head_len = 0;
+}
+
+static void on_receive(struct cmt_client *c, struct lws *wsi, const uint8_t *in, size_t len)
+{
+	rx_fragment(c, in, len, !lws_remaining_packet_payload(wsi) && lws_is_final_fragment(wsi));
+}
+
+void cmt_client_feed(struct cmt_client *c, const uint8_t *buf, size_t len)
+{
+	rx_fragment(c, buf, len, true);
 }
 
 static int lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -698,15 +710,17 @@ static bool parse_url(struct px_err *err, struct cmt_client *c, const char *url)
 	return true;
 }
 
-bool cmt_client_new(struct px_err *err, struct cmt_client **out, struct cmt_loop *loop,
-		    const struct cmt_client_opts *opts)
+/* The client without a connection (cmt_client_new starts one). */
+static bool client_init(struct px_err *err, struct cmt_client **out, struct cmt_loop *loop,
+			const struct cmt_client_opts *opts)
 {
 	struct cmt_client *c;
 
 	*out = NULL;
 	if (!opts->on_event && opts->subscribe)
 		return px_err_set(err, PX_E_USAGE, "cometbft client: subscribe without on_event");
-	if (opts->max_message > CMT_MAX_MESSAGE_LIMIT || opts->start_height < 0)
+	if (opts->max_message > CMT_MAX_MESSAGE_LIMIT || opts->start_height < 0 ||
+	    opts->start_height > CMT_HEIGHT_MAX)
 		return px_err_set(err, PX_E_CONFIG, "cometbft client: max_message or start_height out of range");
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -733,13 +747,28 @@ bool cmt_client_new(struct px_err *err, struct cmt_client **out, struct cmt_loop
 	c->loop = loop;
 	px_buf_init(&c->rx);
 	cmt_events_init(c);
-	loop->clients++;
+	if (loop)
+		loop->clients++;
 	c->state = CMT_DISCONNECTED;
 	c->reconnect_at_us = 0;
-	conn_start(c);
-	lws_sul_schedule(loop->ctx, 0, &c->tick, tick_cb, CMT_TICK_US);
 	*out = c;
 	return true;
+}
+
+bool cmt_client_new(struct px_err *err, struct cmt_client **out, struct cmt_loop *loop,
+		    const struct cmt_client_opts *opts)
+{
+	if (!client_init(err, out, loop, opts))
+		return false;
+	conn_start(*out);
+	lws_sul_schedule(loop->ctx, 0, &(*out)->tick, tick_cb, CMT_TICK_US);
+	return true;
+}
+
+bool cmt_client_new_offline(struct px_err *err, struct cmt_client **out,
+			    const struct cmt_client_opts *opts)
+{
+	return client_init(err, out, NULL, opts);
 }
 
 void cmt_client_free(struct cmt_client *c)
@@ -761,7 +790,8 @@ void cmt_client_free(struct cmt_client *c)
 	cmt_events_free(c);
 	px_buf_free(&c->rx);
 	free(c->pend);
-	c->loop->clients--;
+	if (c->loop)
+		c->loop->clients--;
 	free(c);
 }
 

@@ -83,7 +83,7 @@ static bool block_shape(struct px_err *err, int64_t *height, size_t *ntx, const 
 	if (!px_json_get_object(err, &header, block, "header") ||
 	    !px_json_get_i64(err, height, header, "height"))
 		return false;
-	if (*height <= 0)
+	if (*height <= 0 || *height > CMT_HEIGHT_MAX)
 		return px_err_set(err, PX_E_MALFORMED, "block height %lld", (long long)*height);
 	data = json_object_get(block, "data");
 	txs = json_is_object(data) ? json_object_get(data, "txs") : NULL;

@@ -21,6 +21,9 @@
 #define CMT_BACKFILL_INFLIGHT 16	/* backfill requests in flight at once */
 #define CMT_RX_HEAD 256			/* bytes of a message kept to find its id */
 #define CMT_METHOD_MAX 32
+/* Heights above this (from a node or a caller) are refused, so that
+ * last + CMT_WINDOW and last + 1 never overflow. */
+#define CMT_HEIGHT_MAX (INT64_MAX / 2)
 
 struct cmt_loop {
 	struct lws_context *ctx;
@@ -112,6 +115,18 @@ bool cmt_internal_call(struct px_err *err, struct cmt_client *c, const char *met
 /* Asks lws to close the connection (a reconnect follows). */
 void cmt_conn_drop(struct cmt_client *c, const char *why);
 void cmt_conn_ready(struct cmt_client *c);
+
+/* For tests and the fuzz target (tests/fuzz/fuzz_cmt_message.c). */
+/* A client that never connects: no loop (c->loop is NULL), no timer, state
+ * CMT_DISCONNECTED; requests queue and wait, messages come from
+ * cmt_client_feed. Freed with cmt_client_free, which fails what is still
+ * pending. Do not pass it to the blocking helpers. */
+bool cmt_client_new_offline(struct px_err *err, struct cmt_client **out,
+			    const struct cmt_client_opts *opts) PX_MUST_CHECK;
+/* Handles buf as one complete incoming websocket message, exactly as the
+ * receive path does: the size cap (max_message), JSON parsing, replies
+ * matched to pending requests by id, NewBlock / Tx events, then delivery. */
+void cmt_client_feed(struct cmt_client *c, const uint8_t *buf, size_t len);
 
 /* events.c */
 void cmt_events_init(struct cmt_client *c);
