@@ -1,5 +1,6 @@
 /* Account key files of the devnet (see account_keys.h). */
 #include "chains/devnet/account_keys.h"
+#include "chains/devnet/privval.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,60 +95,16 @@ bool devnet_account_key_save(struct px_err *err, const struct devnet_account_key
 			     const char *prefix, const char *path)
 {
 	char addr[COSMOS_BECH32_MAX_LEN + 1];
-	json_t *doc = NULL;
-	char *text = NULL;
-	size_t len, off = 0;
-	int fd = -1;
-	bool ok = false;
 
 	if (!cosmos_address_encode(err, addr, sizeof(addr), prefix, k->address, COSMOS_ADDR_LEN))
 		return false;
-	doc = json_pack("{s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o}}", "name", k->name, "address", addr,
-			"pub_key", "type", "tendermint/PubKeySecp256k1", "value",
-			b64(k->key.pub, COSMOS_PUBKEY_LEN), "priv_key", "type",
-			"tendermint/PrivKeySecp256k1", "value", b64(k->key.priv, COSMOS_PRIVKEY_LEN));
-	if (!doc || !(text = json_dumps(doc, JSON_INDENT(2)))) {
-		px_err_set(err, PX_E_NOMEM, "key file: out of memory");
-		goto out;
-	}
-	len = strlen(text);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	while (off < len) {
-		ssize_t w = write(fd, text + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		off += (size_t)w;
-	}
-	if (write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
-		px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	ok = true;
-out:
-	if (fd >= 0 && close(fd) != 0 && ok)
-		ok = px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
-	if (text) {
-		OPENSSL_cleanse(text, strlen(text));
-		free(text);
-	}
-	if (doc) {
-		/* The base64 of the secret sits in the JSON string. */
-		json_t *pk = json_object_get(json_object_get(doc, "priv_key"), "value");
-
-		if (json_is_string(pk))
-			OPENSSL_cleanse((void *)json_string_value(pk), json_string_length(pk));
-		json_decref(doc);
-	}
-	return ok;
+	return devnet_secret_file_write(
+		err, path,
+		json_pack("{s:s, s:s, s:{s:s, s:o}, s:{s:s, s:o}}", "name", k->name, "address", addr,
+			  "pub_key", "type", "tendermint/PubKeySecp256k1", "value",
+			  b64(k->key.pub, COSMOS_PUBKEY_LEN), "priv_key", "type",
+			  "tendermint/PrivKeySecp256k1", "value",
+			  b64(k->key.priv, COSMOS_PRIVKEY_LEN)));
 }
 
 bool devnet_account_key_load(struct px_err *err, struct devnet_account_key *out, const char *path)

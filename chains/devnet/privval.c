@@ -134,9 +134,8 @@ static json_t *key_json(const struct devnet_key *k)
 	return doc;
 }
 
-bool devnet_key_save(struct px_err *err, const struct devnet_key *k, const char *path)
+bool devnet_secret_file_write(struct px_err *err, const char *path, json_t *doc)
 {
-	json_t *doc = key_json(k);
 	char *text = NULL;
 	size_t len, off = 0;
 	int fd = -1;
@@ -175,8 +174,20 @@ out:
 		OPENSSL_cleanse(text, strlen(text));
 		free(text);
 	}
-	json_decref(doc);	/* the base64 strings hold the seed until here */
+	if (doc) {
+		/* The base64 of the secret sits in the JSON string. */
+		json_t *pk = json_object_get(json_object_get(doc, "priv_key"), "value");
+
+		if (json_is_string(pk))
+			OPENSSL_cleanse((void *)json_string_value(pk), json_string_length(pk));
+		json_decref(doc);
+	}
 	return ok;
+}
+
+bool devnet_key_save(struct px_err *err, const struct devnet_key *k, const char *path)
+{
+	return devnet_secret_file_write(err, path, key_json(k));
 }
 
 /* Reads a whole small file into buf (NUL-terminated), refusing group- or

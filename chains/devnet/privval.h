@@ -43,6 +43,13 @@ bool devnet_key_sign(struct px_err *err, uint8_t sig[TM_SIGNATURE_LEN], const st
 
 /* Writes path with O_EXCL and mode 0600: an existing file is PX_E_IO. */
 bool devnet_key_save(struct px_err *err, const struct devnet_key *k, const char *path) PX_MUST_CHECK;
+
+/* Writes a key file: doc as indented JSON to a new file (O_EXCL, mode
+ * 0600), synced. Steals doc; the text and the string at priv_key.value
+ * (the secret) are wiped before they are freed. Shared by validator and
+ * account key files. */
+struct json_t;
+bool devnet_secret_file_write(struct px_err *err, const char *path, struct json_t *doc) PX_MUST_CHECK;
 /* Reads a key file; a file readable by group or others is PX_E_CONFIG, a
  * key whose public half or address does not match its seed PX_E_MALFORMED. */
 bool devnet_key_load(struct px_err *err, struct devnet_key *out, const char *path) PX_MUST_CHECK;
