@@ -1,5 +1,6 @@
 /* Transactions of the devnet application (see app.h): decoding, the ante
- * steps, MsgSend, gas, fees and the events the Cosmos SDK emits for them.
+ * steps, MsgSend, gas, fees and the events the Cosmos SDK emits for them;
+ * IBC client messages are handed to app_ibc.c.
  * One function, app_run_tx, serves CheckTx, DeliverTx and Simulate; the
  * mode decides what is checked and where the writes go. */
 #include "chains/devnet/app_internal.h"
@@ -39,7 +40,10 @@ struct run {
 	const uint8_t *raw;
 	size_t raw_len;
 	struct cosmos_tx tx;
-	struct msg_send msgs[COSMOS_TX_MAX_MSGS];
+	struct msg_send msgs[COSMOS_TX_MAX_MSGS];	/* .from: every message's signer */
+	bool is_ibc[COSMOS_TX_MAX_MSGS];
+	struct ibc_msg ibc[COSMOS_TX_MAX_MSGS];
+	struct px_buf ibc_resp[COSMOS_TX_MAX_MSGS];	/* response values */
 	uint8_t signers[COSMOS_TX_MAX_SIGNERS][COSMOS_ADDR_LEN];
 	size_t n_signers;
 	uint64_t gas_limit, gas_used;
@@ -67,6 +71,16 @@ static bool tx_fail(struct run *r, uint32_t code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->res->log, sizeof(r->res->log), fmt, ap);
 	va_end(ap);
+	return false;
+}
+
+static bool refused(struct run *r, const struct app_refusal *ref)
+{
+	if (r->res->code || r->internal)
+		return false;
+	r->res->code = ref->code;
+	snprintf(r->res->codespace, sizeof(r->res->codespace), "%s", ref->codespace);
+	snprintf(r->res->log, sizeof(r->res->log), "%s", ref->log);
 	return false;
 }
 
@@ -242,6 +256,15 @@ static bool decode(struct run *r)
 	for (size_t i = 0; i < b->n_messages; i++) {
 		const struct cosmos_any *m = &b->messages[i];
 
+		if (app_ibc_handles(m->type_url)) {
+			struct app_refusal ref = { 0 };
+
+			r->is_ibc[i] = true;
+			app_ibc_decode(&ref, &r->ibc[i], r->msgs[i].from, r->a, m->type_url, m->value);
+			if (ref.code)
+				return refused(r, &ref);
+			continue;
+		}
 		if (!px_slice_eq(m->type_url, cosmos_str(DEVNET_MSG_SEND_URL)))
 			return tx_fail(r, DEVNET_CODE_TX_DECODE,
 				       "unable to resolve type URL %.*s: tx parse error",
@@ -468,6 +491,22 @@ static bool run_msgs(struct run *r, struct app_cache *c)
 
 		snprintf(idx, sizeof(idx), "%zu", i);
 		app_address_string(r->a, from, r->msgs[i].from);
+		if (r->is_ibc[i]) {
+			struct app_refusal ref = { 0 };
+
+			if (!consume(r, DEVNET_GAS_PER_MSG, "ibc") ||
+			    !event(r, "message", "action", ibc_msg_type_url(r->ibc[i].kind), "sender",
+				   from, "module", app_ibc_module(r->ibc[i].kind), "msg_index", idx,
+				   NULL))
+				return false;
+			if (!app_ibc_run(r->err, &ref, r->a, c,
+					 r->mode == APP_DELIVER ? r->res->events : NULL, &r->ibc[i],
+					 r->height, &r->ibc_resp[i]))
+				return internal(r);
+			if (ref.code)
+				return refused(r, &ref);
+			continue;
+		}
 		if (!consume(r, DEVNET_GAS_PER_MSG, "bank send") ||
 		    !event(r, "message", "action", DEVNET_MSG_SEND_URL, "sender", from, "module", "bank",
 			   "msg_index", idx, NULL) ||
@@ -477,18 +516,24 @@ static bool run_msgs(struct run *r, struct app_cache *c)
 	return true;
 }
 
-/* TxMsgData{msg_responses = 2: Any{MsgSendResponse}} per message. */
-static void msg_data(struct px_buf *out, size_t n)
+/* TxMsgData{msg_responses = 2: Any{Msg...Response}} per message. */
+static void msg_data(struct px_buf *out, const struct run *r)
 {
-	static const char url[] = "/cosmos.bank.v1beta1.MsgSendResponse";
-	struct px_buf any = PX_BUF_INIT;
+	for (size_t i = 0; i < r->tx.body.n_messages; i++) {
+		const char *url = r->is_ibc[i] ? app_ibc_response_url(&r->ibc[i])
+					       : "/cosmos.bank.v1beta1.MsgSendResponse";
+		struct px_buf any = PX_BUF_INIT;
 
-	px_pb_put_bytes(&any, 1, (const uint8_t *)url, sizeof(url) - 1);
-	for (size_t i = 0; i < n; i++)
+		px_pb_put_bytes(&any, 1, (const uint8_t *)url, strlen(url));
+		if (r->is_ibc[i] && r->ibc_resp[i].len)
+			px_pb_put_bytes(&any, 2, r->ibc_resp[i].data, r->ibc_resp[i].len);
+		if (r->is_ibc[i] && !px_buf_ok(&r->ibc_resp[i]))
+			out->failed = true;
 		px_pb_put_bytes(out, 2, any.data, any.len);
-	if (!px_buf_ok(&any))
-		out->failed = true;
-	px_buf_free(&any);
+		if (!px_buf_ok(&any))
+			out->failed = true;
+		px_buf_free(&any);
+	}
 }
 
 bool app_run_tx(struct px_err *err, struct devnet_app *a, struct app_cache *c,
@@ -523,7 +568,7 @@ bool app_run_tx(struct px_err *err, struct devnet_app *a, struct app_cache *c,
 	ante_ok = ante(r, &ante_c);
 	n_ante = json_array_size(res->events);
 	if (ante_ok && run_msgs(r, &msg_c)) {
-		msg_data(&res->data, r->tx.body.n_messages);
+		msg_data(&res->data, r);
 		if (!px_buf_ok(&res->data)) {
 			px_err_set(err, PX_E_NOMEM, "tx: out of memory");
 			r->internal = true;
@@ -550,6 +595,11 @@ done:
 	ok = !r->internal;
 	app_cache_free(&msg_c);
 	app_cache_free(&ante_c);
+	for (size_t i = 0; i < COSMOS_TX_MAX_MSGS; i++) {
+		if (r->is_ibc[i])
+			ibc_msg_free(&r->ibc[i]);
+		px_buf_free(&r->ibc_resp[i]);
+	}
 	free(r);
 	if (!ok)
 		devnet_tx_result_free(res);
@@ -577,9 +627,13 @@ bool devnet_app_open(struct px_err *err, struct devnet_app **out, struct devnet_
 	a->multi = multi;
 	a->stores[APP_ST_ACC] = devnet_multi_store(multi, "acc");
 	a->stores[APP_ST_BANK] = devnet_multi_store(multi, "bank");
-	if (!a->stores[APP_ST_ACC] || !a->stores[APP_ST_BANK]) {
+	a->stores[APP_ST_IBC] = devnet_multi_store(multi, "ibc");
+	a->stores[APP_ST_TRANSFER] = devnet_multi_store(multi, "transfer");
+	if (!a->stores[APP_ST_ACC] || !a->stores[APP_ST_BANK] || !a->stores[APP_ST_IBC] ||
+	    !a->stores[APP_ST_TRANSFER]) {
 		free(a);
-		return px_err_set(err, PX_E_CONFIG, "the multistore has no acc or bank store");
+		return px_err_set(err, PX_E_CONFIG,
+				  "the multistore lacks one of the acc, bank, ibc, transfer stores");
 	}
 	memcpy(a->chain_id, chain_id, strlen(chain_id) + 1);
 	memcpy(a->prefix, prefix, strlen(prefix) + 1);
@@ -603,6 +657,11 @@ void devnet_app_set_min_gas_price(struct devnet_app *a, const struct devnet_gas_
 }
 
 const char *devnet_app_prefix(const struct devnet_app *a) { return a->prefix; }
+
+void devnet_app_set_time(struct devnet_app *a, struct px_time block_time)
+{
+	a->block_time = block_time;
+}
 
 bool devnet_app_check_tx(struct px_err *err, struct devnet_app *a, struct devnet_tx_result *res,
 			 const uint8_t *tx, size_t len)

@@ -39,6 +39,7 @@
 #include "chains/devnet/store_multi.h"
 #include "common/buf.h"
 #include "common/errors.h"
+#include "common/rfc3339.h"
 
 /* SDK error codes (codespace "sdk") the devnet returns. */
 #define DEVNET_CODE_OK 0
@@ -107,6 +108,10 @@ bool devnet_app_open(struct px_err *err, struct devnet_app **out, struct devnet_
 void devnet_app_close(struct devnet_app *a);
 void devnet_app_set_min_gas_price(struct devnet_app *a, const struct devnet_gas_price *p);
 const char *devnet_app_prefix(const struct devnet_app *a);
+/* The block time of the block being executed (ibc-go's ctx.BlockTime()):
+ * the "now" IBC client updates are verified at. CheckTx uses the last one
+ * set. */
+void devnet_app_set_time(struct devnet_app *a, struct px_time block_time);
 
 /* InitChain: writes genesis app_state.auth.accounts and
  * app_state.bank.balances into the working tree (before the first block).
@@ -137,7 +142,8 @@ bool devnet_app_simulate(struct px_err *err, struct devnet_app *a, struct devnet
  * request and response): /cosmos.auth.v1beta1.Query/Account,
  * /cosmos.bank.v1beta1.Query/Balance and /AllBalances,
  * /cosmos.tx.v1beta1.Service/Simulate,
- * /cosmos.base.tendermint.v1beta1.Service/GetNodeInfo. *handled is false
+ * /cosmos.base.tendermint.v1beta1.Service/GetNodeInfo, and the IBC and
+ * staking services of app_query_ibc.h (docs/devnet.md). *handled is false
  * for another path. A failed query is *code != 0 with log; value is the
  * response protobuf. version 0 is the latest committed state. */
 struct devnet_app_query {

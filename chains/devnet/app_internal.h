@@ -1,14 +1,15 @@
 /* Internals shared by app.c (transactions), app_state.c (caches, accounts,
- * balances) and app_query.c (gRPC-over-ABCI queries). Not a public
- * header. */
+ * balances), app_query.c (gRPC-over-ABCI queries) and the IBC host
+ * (app_ibc*.c, app_transfer.c; see app_ibc.h). Not a public header. */
 #ifndef PX_CHAINS_DEVNET_APP_INTERNAL_H
 #define PX_CHAINS_DEVNET_APP_INTERNAL_H
 
 #include "chains/devnet/app.h"
 #include "chains/devnet/store_iavl.h"
+#include "ibc/codec/msg.h"
 #include "lightclient/tendermint/types.h"
 
-enum { APP_ST_ACC = 0, APP_ST_BANK = 1, APP_N_STORES = 2 };
+enum { APP_ST_ACC = 0, APP_ST_BANK = 1, APP_ST_IBC = 2, APP_ST_TRANSFER = 3, APP_N_STORES = 4 };
 
 #define APP_ACC_PREFIX 0x01
 #define APP_ACC_NUMBER_KEY 0x02
@@ -42,6 +43,7 @@ struct devnet_app {
 	struct devnet_gas_price min_gas_price;
 	struct app_cache check;
 	uint8_t fee_collector[COSMOS_ADDR_LEN];
+	struct px_time block_time;	/* "now" of the IBC handlers */
 };
 
 void app_cache_init(struct app_cache *c, struct devnet_app *a, struct app_cache *parent,
@@ -85,5 +87,30 @@ enum app_mode { APP_CHECK, APP_DELIVER, APP_SIMULATE };
 bool app_run_tx(struct px_err *err, struct devnet_app *a, struct app_cache *c,
 		struct devnet_tx_result *res, enum app_mode mode, int64_t height,
 		const uint8_t *tx, size_t len) PX_MUST_CHECK;
+
+/* A message refused: the transaction result's code, codespace and log. */
+struct app_refusal {
+	uint32_t code;		/* 0: not refused */
+	const char *codespace;	/* static */
+	char log[448];
+};
+
+/* IBC messages (app_ibc.c; see app_ibc.h): 02-client, the connection and
+ * channel handshakes, packets and ICS-20 MsgTransfer. */
+bool app_ibc_handles(struct px_slice type_url);
+/* Decodes one and its signer (bech32 with the app's prefix); a malformed
+ * one is refused in ref. */
+void app_ibc_decode(struct app_refusal *ref, struct ibc_msg *out, uint8_t signer[COSMOS_ADDR_LEN],
+		    const struct devnet_app *a, struct px_slice type_url, struct px_slice value);
+/* Runs it against c in the block at height (time a->block_time),
+ * appending its events to events (NULL: none) and its response message
+ * (the Any's value) to resp. false only for internal failures (err); a
+ * refusal is true with ref->code set. */
+bool app_ibc_run(struct px_err *err, struct app_refusal *ref, struct devnet_app *a,
+		 struct app_cache *c, json_t *events, const struct ibc_msg *m, int64_t height,
+		 struct px_buf *resp) PX_MUST_CHECK;
+/* The type URL of its response and the module its "message" event names. */
+const char *app_ibc_response_url(const struct ibc_msg *m);
+const char *app_ibc_module(enum ibc_msg_kind k);
 
 #endif

@@ -4,8 +4,9 @@
  * and AllBalances, cosmos.tx.v1beta1.Service/Simulate and
  * cosmos.base.tendermint.v1beta1.Service/GetNodeInfo, which is what
  * @cosmjs/stargate asks when it reads an account or a balance and
- * estimates gas. */
+ * estimates gas. The IBC and staking services are in app_query_ibc.c. */
 #include "chains/devnet/app_internal.h"
+#include "chains/devnet/app_query_ibc.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -393,6 +394,8 @@ bool devnet_app_query(struct px_err *err, struct devnet_app *a, struct devnet_ap
 		ok = q_simulate(err, a, out, data, len);
 	else if (strcmp(path, "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo") == 0)
 		ok = q_node_info(a, out, listen_addr ? listen_addr : "");
+	else if (app_query_ibc_handles(path))	/* IBC and x/staking: app_query_ibc.c */
+		ok = app_query_ibc(err, a, out, path, data, len, version);
 	else
 		out->handled = false;
 	if (ok && !px_buf_ok(&out->value))

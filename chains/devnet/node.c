@@ -471,6 +471,7 @@ bool devnet_node_produce(struct px_err *err, struct devnet_node *n, struct px_ti
 		ts = now;
 	if (n->executed != h) {
 		node_exec_free(&n->exec);
+		devnet_app_set_time(n->app, blk.header.time);
 		if (!execute(err, n, &blk) || !node_exec_txs(err, n, &n->exec, h, n_txs)) {
 			devnet_block_free(&blk);
 			return false;

@@ -630,6 +630,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		return http_writable(p);
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
 	case LWS_CALLBACK_CLOSED_HTTP:
+		if (!p)	/* closed before any request: no per-session data */
+			return 0;
 		waiters_drop(p);
 		lws_sul_cancel(&p->delay_sul);
 		json_decref(p->delayed);

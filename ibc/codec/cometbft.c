@@ -458,6 +458,17 @@ void ibc_cmt_validator_set_read(struct px_cursor *c, struct ibc_where *w, void *
 		}
 		ibc_pb_note(w, c, "ValidatorSet", names, IBC_COUNT(names), field);
 	}
+	/* the light client counts with set.total_power: the sum of the powers
+	 * read (the wire's total_voting_power is kept as it came) */
+	vs->set.total_power = 0;
+	for (size_t i = 0; i < vs->set.len && px_cursor_ok(c); i++) {
+		int64_t p = vs->set.validators[i].voting_power;
+
+		if (p < 0 || p > TM_MAX_TOTAL_POWER - vs->set.total_power)
+			px_cursor_fail(c, "validator voting power out of range");
+		else
+			vs->set.total_power += p;
+	}
 }
 
 void ibc_cmt_validator_set_write(struct ibc_writer *w, const void *in)

@@ -23,9 +23,10 @@
 #include "ibc/codec/base.h"
 #include "lightclient/tendermint/types.h"
 
-/* tendermint.types.ValidatorSet. set.total_power is not read from the
- * wire (it stays 0); total_voting_power is the wire field, which CometBFT's
- * ToProto writes as 0. The proposer is nullable. */
+/* tendermint.types.ValidatorSet. set.total_power is not on the wire: the
+ * decoder sets it to the sum of the validators' powers (refusing negative
+ * powers and sums past TM_MAX_TOTAL_POWER); total_voting_power is the wire
+ * field, which CometBFT's ToProto writes as 0. The proposer is nullable. */
 struct ibc_cmt_validator_set {
 	struct tm_validator_set set;	/* validators owned */
 	bool has_proposer;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lightclient/tendermint/abci.h"
+#include "lightclient/tendermint/client_ibc.h"
 
 uint64_t tm_chain_id_revision(const char *chain_id)
 {
@@ -69,22 +69,20 @@ static bool membership(struct tm_client *c, struct px_err *err, struct lc_height
 		       size_t path_len, const uint8_t *value, size_t value_len, struct px_time now)
 {
 	const struct tm_trusted *latest = tm_client_latest(c);
-	struct px_slice iavl, simple;
+	struct tm_ibc_proof p;
 
-	if (path_len != 2)
-		return px_err_set(err, PX_E_USAGE, "path of %zu parts, want 2 (store, key)",
-				  path_len);
+	/* path and proof shape first, then the height, as the IBC client */
+	if (!tm_ibc_proof_split(err, &p, proof, proof_len, path, path_len))
+		return false;
 	if (latest && height.revision != tm_chain_id_revision(latest->header.chain_id))
 		return px_err_set(err, PX_E_HEIGHT, "revision %llu is not the client's",
 				  (unsigned long long)height.revision);
 	if (height.height == 0 || height.height > INT64_MAX)
 		return px_err_set(err, PX_E_HEIGHT, "proof height %llu",
 				  (unsigned long long)height.height);
-	if (!tm_merkle_proof_split(err, &iavl, &simple, proof, proof_len))
-		return false;
-	return tm_client_verify_abci(err, c, (int64_t)height.height, path[0].ptr, path[0].len,
-				     path[1].ptr, path[1].len, value, value_len, iavl.ptr, iavl.len,
-				     simple.ptr, simple.len, now);
+	return tm_client_verify_abci(err, c, (int64_t)height.height, p.store.ptr, p.store.len,
+				     p.key.ptr, p.key.len, value, value_len, p.iavl.ptr, p.iavl.len,
+				     p.simple.ptr, p.simple.len, now);
 }
 
 static bool lc_verify_membership_tm(void *client, struct px_err *err, struct lc_height height,

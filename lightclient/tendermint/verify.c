@@ -310,13 +310,15 @@ bool tm_verify(struct px_err *err, struct tm_trusted *out, const struct tm_trust
 
 	if (!tm_options_check(err, opts))
 		return false;
-	if (!untrusted->has_validators || !untrusted->has_next_validators)
-		return px_err_set(err, PX_E_MALFORMED,
-				  "untrusted block needs validator_set and next_validator_set");
-	/* 1. the sets are the ones the header commits to */
+	if (!untrusted->has_validators)
+		return px_err_set(err, PX_E_MALFORMED, "untrusted block needs validator_set");
+	/* 1. the sets are the ones the header commits to. An IBC header carries
+	 * no next set (ibc-go's light.Verify needs none): the state it
+	 * yields then has an empty next set. */
 	if (!check_set_hash(err, &untrusted->validators, &uh->validators_hash, "validators_hash") ||
-	    !check_set_hash(err, &untrusted->next_validators, &uh->next_validators_hash,
-			    "next_validators_hash"))
+	    (untrusted->has_next_validators &&
+	     !check_set_hash(err, &untrusted->next_validators, &uh->next_validators_hash,
+			     "next_validators_hash")))
 		return false;
 	/* 2. the commit is for this header */
 	if (!tm_header_hash(err, hash, uh))
@@ -365,7 +367,9 @@ bool tm_verify(struct px_err *err, struct tm_trusted *out, const struct tm_trust
 	if (!light_with_cache(err, uh->chain_id, &untrusted->validators, c, &cache))
 		goto out;
 
-	if (!tm_validator_set_copy(err, &next.next_validators, &untrusted->next_validators))
+	memset(&next, 0, sizeof(next));
+	if (untrusted->has_next_validators &&
+	    !tm_validator_set_copy(err, &next.next_validators, &untrusted->next_validators))
 		goto out;
 	next.header = *uh;
 	memcpy(next.hash, hash, TM_HASH_LEN);

@@ -56,7 +56,9 @@ bool tm_options_check(struct px_err *err, const struct tm_options *o) PX_MUST_CH
 bool tm_trust_anchor(struct px_err *err, struct tm_trusted *out, const struct tm_light_block *lb) PX_MUST_CHECK;
 
 /* Verifies untrusted from trusted at now; on success fills out with the new
- * trusted state (out is untouched on failure). */
+ * trusted state (out is untouched on failure). untrusted may lack its next
+ * validator set (an IBC 07-tendermint header): out's next set is then
+ * empty, so a later skipping verification from out cannot succeed. */
 bool tm_verify(struct px_err *err, struct tm_trusted *out, const struct tm_trusted *trusted,
 	       const struct tm_light_block *untrusted, const struct tm_options *opts,
 	       struct px_time now) PX_MUST_CHECK;

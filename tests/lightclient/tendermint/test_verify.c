@@ -786,6 +786,75 @@ static void test_missing_sets(void **state)
 	assert_int_equal(verify(&lb), PX_E_MALFORMED);
 }
 
+/* The block without its next validator set, as an IBC header carries it. */
+static void drop_next_set(struct tm_light_block *lb)
+{
+	tm_validator_set_free(&lb->next_validators);
+	lb->has_next_validators = false;
+}
+
+static void test_no_next_set(void **state)
+{
+	struct tm_light_block lb, later;
+	struct tm_trusted t, out, again;
+	struct tm_options o = opts();
+	struct px_err err = { 0 };
+
+	/* adjacent and skipping, through the common checks of verify_at */
+	make_block(&lb, 2, T0 + 10, set_a, N(set_a), set_b, N(set_b), ALL, 0);
+	drop_next_set(&lb);
+	assert_int_equal(verify(&lb), 0);
+	make_block(&lb, 7, T0 + 10, set_c, N(set_c), set_b, N(set_b), ALL, 0);
+	drop_next_set(&lb);
+	assert_int_equal(verify(&lb), 0);
+	/* the other rules still apply: trust level, signatures */
+	make_block(&lb, 7, T0 + 10, set_b, N(set_b), set_b, N(set_b), ALL, 0);
+	drop_next_set(&lb);
+	assert_int_equal(verify(&lb), PX_E_NOT_ENOUGH_TRUST);
+	make_block(&lb, 2, T0 + 10, set_a, N(set_a), set_b, N(set_b), ALL, 0);
+	drop_next_set(&lb);
+	lb.signed_header.commit.sigs[1].signature[9] ^= 0x10;
+	assert_int_equal(verify(&lb), PX_E_BAD_SIGNATURE);
+
+	/* the state it yields: the header, and an empty next set */
+	trusted_a(&t);
+	make_block(&lb, 3, T0 + 10, set_a, N(set_a), set_b, N(set_b), ALL, 0);
+	drop_next_set(&lb);
+	assert_true(tm_verify(&err, &out, &t, &lb, &o, at(T0 + 100)));
+	assert_int_equal(out.header.height, 3);
+	assert_int_equal(out.next_validators.len, 0);
+	assert_null(out.next_validators.validators);
+	assert_int_equal(out.next_validators.total_power, 0);
+	assert_memory_equal(out.header.next_validators_hash.b,
+			    lb.signed_header.header.next_validators_hash.b, TM_HASH_LEN);
+
+	/* skipping from it cannot succeed, though set_b signed in full: the
+	 * trusted side has no power to count */
+	make_block(&later, 9, T0 + 20, set_b, N(set_b), set_b, N(set_b), ALL, 0);
+	memset(&again, 0xAB, sizeof(again));
+	assert_false(tm_verify(&err, &again, &out, &later, &o, at(T0 + 100)));
+	assert_int_equal(err.code, PX_E_NOT_ENOUGH_TRUST);
+	assert_int_equal(((uint8_t *)&again)[0], 0xAB);
+	tm_light_block_free(&later);
+	/* adjacent from it still works: it needs only the announced hash */
+	make_block(&later, 4, T0 + 20, set_b, N(set_b), set_b, N(set_b), ALL, 0);
+	px_err_clear(&err);
+	assert_true(tm_verify(&err, &again, &out, &later, &o, at(T0 + 100)));
+	assert_int_equal(again.next_validators.len, 4);
+	tm_trusted_free(&again);
+	tm_light_block_free(&later);
+	/* and an adjacent block with another set is still refused */
+	make_block(&later, 4, T0 + 20, set_c, N(set_c), set_c, N(set_c), ALL, 0);
+	px_err_clear(&err);
+	assert_false(tm_verify(&err, &again, &out, &later, &o, at(T0 + 100)));
+	assert_int_equal(err.code, PX_E_NEXT_VALSET);
+	tm_light_block_free(&later);
+
+	tm_trusted_free(&out);
+	tm_trusted_free(&t);
+	tm_light_block_free(&lb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -812,6 +881,7 @@ int main(void)
 		cmocka_unit_test(test_power_arithmetic),
 		cmocka_unit_test(test_trust_anchor),
 		cmocka_unit_test(test_missing_sets),
+		cmocka_unit_test(test_no_next_set),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
