@@ -4,7 +4,8 @@
  * `validators` RPC methods, proven store queries) and submits signed
  * transactions. It creates 07-tendermint clients both ways, opens a
  * connection and an ICS-20 channel, transfers tokens both ways and checks
- * balances; then every forged input is refused by the receiving chain
+ * balances, and refunds a transfer the destination answers with an error
+ * acknowledgement; then every forged input is refused by the receiving chain
  * with the light client's error: a header with a bad signature, too little
  * voting power or another chain id, a packet proof with one byte changed,
  * a proof at the wrong height, a replayed packet (a no-op, as ibc-go), a
@@ -656,6 +657,10 @@ static void packet_from(struct ibc_packet *p, struct px_buf *hold, const struct 
 	p->data = px_slice_of(hold);
 }
 
+/* When set, the receiver of the next transfers instead of the other
+ * chain's account. */
+static const char *receiver_override;
+
 static void transfer(struct ibc_packet *pkt, struct px_buf *hold, struct chain *src,
 		     struct chain *dst, const char *denom, const char *amount,
 		     uint64_t timeout_height)
@@ -671,7 +676,7 @@ static void transfer(struct ibc_packet *pkt, struct px_buf *hold, struct chain *
 	m.u.transfer.token.denom = cosmos_str(denom);
 	m.u.transfer.token.amount = cosmos_str(amount);
 	m.u.transfer.sender = cosmos_str(src->addr);
-	m.u.transfer.receiver = cosmos_str(dst->addr);
+	m.u.transfer.receiver = cosmos_str(receiver_override ? receiver_override : dst->addr);
 	m.u.transfer.timeout_height = (struct ibc_height){ 1, timeout_height };
 	encode(&mb, &m);
 	submit1(&r, src, IBC_URL_MSG_TRANSFER, &mb);
@@ -837,6 +842,34 @@ static void test_handshakes_and_transfers(void **state)
 		ibc_denom_hash(voucher_a, "transfer/channel-0", 18, "stake", 5);
 		assert_int_equal(balance(&A, A.addr, voucher_a), 77);
 	}
+	px_buf_free(&hold);
+	px_buf_free(&ack);
+}
+
+/* A receiver the destination cannot credit: the packet is received with
+ * an error acknowledgement, nothing is minted, and the acknowledgement
+ * refunds the sender on the source. */
+static void test_error_ack_refunds(void **state)
+{
+	struct ibc_packet pkt;
+	struct px_buf hold = PX_BUF_INIT, ack = PX_BUF_INIT;
+	char escrow_a[96];
+	uint64_t a0, e0;
+
+	(void)state;
+	escrow_of(escrow_a, A.chan);
+	a0 = balance(&A, A.addr, "stake");
+	e0 = balance(&A, escrow_a, "stake");
+	receiver_override = "cosmos1qqqqnotanaddress";
+	transfer(&pkt, &hold, &A, &B, "stake", "11", height_of(&B) + 1000);
+	receiver_override = NULL;
+	assert_int_equal(balance(&A, escrow_a, "stake"), e0 + 11);
+	relay(&A, &B, &pkt, &ack);
+	assert_true(ack.len > 10 && memcmp(ack.data, "{\"error\":", 9) == 0);
+	/* refunded: only the fees of the transfer, the client update and the
+	 * acknowledgement are gone */
+	assert_int_equal(balance(&A, escrow_a, "stake"), e0);
+	assert_int_equal(balance(&A, A.addr, "stake"), a0 - 3 * 2000);
 	px_buf_free(&hold);
 	px_buf_free(&ack);
 }
@@ -1102,6 +1135,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_handshakes_and_transfers),
+		cmocka_unit_test(test_error_ack_refunds),
 		cmocka_unit_test(test_forged_headers),
 		cmocka_unit_test(test_forged_packets),
 		cmocka_unit_test(test_misbehaviour_freezes),
