@@ -63,6 +63,50 @@ int rly_cmd_verify_packet(const struct rly_cli *cli, int argc, char **argv);
  * (cli_keys.c); argv[0] is the command. */
 int rly_cmd_config(const struct rly_cli *cli, int argc, char **argv);
 int rly_cmd_keys(const struct rly_cli *cli, int argc, char **argv);
+/* `create client|connection|channel PATH` (cli_create.c); argv[0] is the
+ * command. */
+int rly_cmd_create(const struct rly_cli *cli, int argc, char **argv);
+
+/* `tx transfer` (cli_tx.c) and `query packet|pending` (cli_query.c);
+ * argv[0] is the command. */
+int rly_cmd_tx(const struct rly_cli *cli, int argc, char **argv);
+int rly_cmd_query(const struct rly_cli *cli, int argc, char **argv);
+
+/* Helpers of the commands that talk to chains (cli_query.c). */
+struct rly_config;
+struct rly_config_chain;
+struct cmt_loop;
+struct cmt_client;
+struct rly_ibcq_route;
+
+/* HOME into home, the configuration into cfg (the caller frees it) and
+ * the chain `id` in it; a chain not configured is PX_E_CONFIG. */
+bool rly_cli_load_chain(struct px_err *err, struct rly_config *cfg,
+			const struct rly_config_chain **chain, char *home, size_t home_cap,
+			const struct rly_cli *cli, const char *id) PX_MUST_CHECK;
+
+/* A websocket client of one chain's node. The struct must stay where it
+ * is while the client lives (the client reports to it). */
+struct rly_cli_conn {
+	struct cmt_client *client;	/* owned */
+	bool failed;			/* a connection attempt failed */
+	struct px_err why;
+};
+
+/* Connects to chain->rpc and waits until connected: the first failed
+ * attempt, or no connection within timeout_ms, is PX_E_RPC naming the
+ * URL (exit status 3). */
+bool rly_cli_connect(struct px_err *err, struct rly_cli_conn *conn, struct cmt_loop *loop,
+		     const struct rly_config_chain *chain, uint32_t timeout_ms) PX_MUST_CHECK;
+void rly_cli_disconnect(struct rly_cli_conn *conn);
+
+/* Port and channel identifiers as ICS-24 allows them (PX_E_USAGE). */
+bool rly_cli_ids_check(struct px_err *err, const char *port, const char *channel) PX_MUST_CHECK;
+
+/* rly_ibcq_route, with a channel, connection or client that does not
+ * exist reported as PX_E_USAGE (the user named it): exit status 2. */
+bool rly_cli_route(struct px_err *err, struct rly_ibcq_route *out, struct cmt_client *c,
+		   const char *chain_id, const char *port, const char *channel) PX_MUST_CHECK;
 
 /* With --json, prints {"code":0,"message":...} merged with the fields of
  * extra (a jansson object, stolen; may be NULL); without, nothing. */

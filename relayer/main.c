@@ -25,6 +25,9 @@ static const char main_usage[] =
 	"  config init    write a commented example configuration\n"
 	"  config validate  check the configuration (first bad key, with its line)\n"
 	"  keys add|list|show|delete  the relayer's signing keys (pontifex keys --help)\n"
+	"  tx transfer    send ICS-20 transfers (pontifex tx --help)\n"
+	"  query packet|pending  a packet's state, or what is left to relay on a channel\n"
+	"  create client|connection|channel PATH  clients and handshakes of a path\n"
 	"  help           show this text\n"
 	"  version        show the version\n"
 	"\n"
@@ -102,6 +105,12 @@ int main(int argc, char **argv)
 		return rly_cmd_config(&cli, argc - optind, argv + optind);
 	if (strcmp(cmd, "keys") == 0)
 		return rly_cmd_keys(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "tx") == 0)
+		return rly_cmd_tx(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "query") == 0)
+		return rly_cmd_query(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "create") == 0)
+		return rly_cmd_create(&cli, argc - optind, argv + optind);
 	px_err_set(&err, PX_E_USAGE, "unknown command '%s' (see pontifex --help)", cmd);
 	return rly_cli_fail(&cli, &err);
 }

@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# Integration test of `pontifex tx transfer` and `pontifex query
+# packet|pending` against two pontifex-devnet nodes on free loopback ports:
+# failure paths first (unknown chain, bad amount, unknown channel, missing
+# key: exit 2; unreachable node: exit 3), then a channel opened with
+# `pontifex create channel`, five transfers in one command, and the
+# queries that must see all five as unreceived on the destination. No
+# relayer runs, so nothing is received. Every wait is bounded; the trap
+# stops both nodes.
+# usage: test_txquery_devnet.sh PONTIFEX_DEVNET PONTIFEX
+set -u
+devnet=$1
+bin=$2
+tmp=$(mktemp -d)
+pids=()
+pass=0
+fail=0
+cleanup() {
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+check() { # NAME WANT GOT
+	if [ "$2" = "$3" ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL $1: got '$3', want '$2'"
+		[ -s "$tmp/err" ] && sed 's/^/  stderr: /' "$tmp/err" | head -5
+	fi
+}
+
+# Runs pontifex with the test's home; exit status into $rc.
+px() {
+	timeout 120 "$bin" --home "$tmp/px" --log-level warn "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# expect NAME EXIT [GREP-IN-STDERR] -- ARGS...
+expect() {
+	local name=$1 want=$2 pat=
+	shift 2
+	if [ "$1" != "--" ]; then pat=$1; shift; fi
+	shift
+	px "$@"
+	check "$name (exit)" "$want" "$rc"
+	if [ -n "$pat" ]; then
+		if grep -q -- "$pat" "$tmp/err"; then pass=$((pass + 1)); else
+			fail=$((fail + 1))
+			echo "FAIL $name: stderr lacks '$pat':"
+			sed 's/^/  /' "$tmp/err" | head -5
+		fi
+	fi
+}
+
+# A JSON field of the single object on stdout (python expression on o).
+jget() {
+	python3 -c 'import json,sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1, lines
+o = json.loads(lines[0])
+print(eval(sys.argv[2]))' "$tmp/out" "$1" 2>/dev/null || echo "(no json)"
+}
+
+healthy() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1" &&
+		printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 &&
+		timeout 2 head -c 12 <&3 | grep -q ' 200') 2>/dev/null
+}
+
+# start_node NAME CHAIN_ID: sets port_NAME.
+start_node() {
+	local name=$1 id=$2 port pid
+	"$devnet" init --home "$tmp/$name" --chain-id "$id" --seed "txq-$name" \
+		>"$tmp/$name.init.log" 2>&1 ||
+		{ echo "FAIL init $name"; cat "$tmp/$name.init.log"; exit 1; }
+	for try in 1 2 3 4 5; do
+		port=$((20000 + (RANDOM * 7 + $$ + try * 131) % 40000))
+		"$devnet" --log-level warn start --home "$tmp/$name" --rpc "127.0.0.1:$port" \
+			--block-time 200 >>"$tmp/$name.log" 2>&1 &
+		pid=$!
+		for i in $(seq 1 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			healthy "$port" && break
+			sleep 0.1
+		done
+		sleep 0.2
+		if kill -0 "$pid" 2>/dev/null && healthy "$port"; then
+			pids+=("$pid")
+			eval "port_$name=$port"
+			return
+		fi
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	echo "FAIL the devnet $name did not start"
+	cat "$tmp/$name.log"
+	exit 1
+}
+
+# The devnet's `relayer` account key, imported as hex.
+import_key() { # NODE CHAIN...
+	local node=$1 c
+	shift
+	sed -n '/priv_key/,/}/s/.*"value": *"\([^"]*\)".*/\1/p' \
+		"$tmp/$node/config/accounts/relayer.json" | base64 -d | od -An -tx1 -v |
+		tr -d ' \n' >"$tmp/$node.key"
+	for c in "$@"; do
+		px keys add "$c" relayer --key-file "$tmp/$node.key"
+		check "keys add $c" 0 "$rc"
+	done
+	rm -f "$tmp/$node.key"
+}
+
+start_node a txqa-1
+start_node b txqb-1
+
+mkdir -m 700 "$tmp/px"
+chain() { # ID PORT KEY
+	cat <<EOF
+  - id: $1
+    rpc: ws://127.0.0.1:$2/websocket
+    account_prefix: cosmos
+    gas_price: 0.025stake
+    key: $3
+EOF
+}
+{
+	echo "chains:"
+	chain txqa-1 "$port_a" relayer
+	chain txqb-1 "$port_b" relayer
+	# a chain whose key was never added, and one whose node is not there
+	chain txqa-nokey "$port_a" nokey
+	chain txq-down 1 relayer
+	cat <<EOF
+paths:
+  - name: ab
+    a: { chain: txqa-1, client: create, connection: create, channel: create }
+    b: { chain: txqb-1, client: create, connection: create, channel: create }
+    port: transfer
+max_msgs: 30
+telemetry: "off"
+status: "off"
+EOF
+} >"$tmp/px/config.yaml"
+import_key a txqa-1 txq-down
+import_key b txqb-1
+
+recv=cosmos1ucddkgg0gsn857d7s4dn2vzs22ph3aqn5de9fn
+
+# --- failure paths, before any channel exists
+expect "usage" 2 "needs CHAIN" -- tx transfer txqa-1 transfer channel-0
+expect "unknown chain" 2 "chain nochain is not in" -- \
+	tx transfer nochain transfer channel-0 "$recv" 100stake
+expect "bad amount 12x" 2 "'x' is not a denomination" -- \
+	tx transfer txqa-1 transfer channel-0 "$recv" 12x
+expect "bad amount x12" 2 "want an amount" -- tx transfer txqa-1 transfer channel-0 "$recv" stake
+expect "zero amount" 2 "positive integer" -- tx transfer txqa-1 transfer channel-0 "$recv" 0stake
+expect "bad count" 2 "--count" -- \
+	tx transfer txqa-1 transfer channel-0 "$recv" 1stake --count 0
+expect "bad channel id" 2 -- tx transfer txqa-1 transfer 'chan/0' "$recv" 1stake
+expect "no timeout" 2 "must time out" -- \
+	tx transfer txqa-1 transfer channel-0 "$recv" 1stake --timeout-seconds 0
+expect "missing key" 2 "nokey" -- tx transfer txqa-nokey transfer channel-0 "$recv" 100stake
+expect "unreachable node" 3 "cannot reach" -- \
+	tx transfer txq-down transfer channel-0 "$recv" 100stake
+expect "unknown channel (tx)" 2 "channel transfer/channel-0 not found" -- \
+	tx transfer txqa-1 transfer channel-0 "$recv" 100stake
+expect "unknown channel (pending)" 2 "not found" -- query pending txqa-1 transfer channel-0
+expect "unknown channel (packet)" 2 "not found" -- query packet txqa-1 transfer channel-0 1
+expect "query unreachable" 3 "cannot reach" -- query pending txq-down transfer channel-0
+expect "query bad sequence" 2 "SEQUENCE" -- query packet txqa-1 transfer channel-0 0x1
+expect "query unknown" 2 -- query nothing
+px --json tx transfer txqa-1 transfer channel-9 "$recv" 100stake
+check "json failure (exit)" 2 "$rc"
+check "json failure (code)" 500 "$(jget 'o["code"]')"
+
+# --- a channel between the two
+px create channel ab
+check "create channel (exit)" 0 "$rc"
+if [ "$rc" -ne 0 ]; then
+	sed 's/^/  /' "$tmp/err" | tail -5
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+cha=$(grep -o 'channel-[0-9]*' "$tmp/out" | head -1)
+[ -n "$cha" ] || cha=channel-0
+
+px --json tx transfer txqa-1 transfer "$cha" "$recv" 100stake --count 5 --memo hello
+check "transfer --count 5 (exit)" 0 "$rc"
+[ "$rc" -ne 0 ] && sed 's/^/  /' "$tmp/out" "$tmp/err" | head -5
+check "transfer sequences" "[1, 2, 3, 4, 5]" "$(jget 'sorted(o["sequences"])')"
+check "transfer txs" "1" "$(jget 'len(o["txs"])')"
+check "transfer destination" "txqb-1" "$(jget 'o["destination_chain"]')"
+
+# A timeout height: the packet is sent, sequence 6.
+px --json tx transfer txqa-1 transfer "$cha" "$recv" 7stake --timeout-height-offset 1000 \
+	--timeout-seconds 0
+check "transfer with timeout height (exit)" 0 "$rc"
+check "transfer with timeout height (sequence)" "[6]" "$(jget 'o["sequences"]')"
+
+# More transfers than fit a transaction's gas (400000 at 20000 per
+# message): batches are split.
+px --json tx transfer txqa-1 transfer "$cha" "$recv" 1stake --count 25
+check "transfer --count 25 (exit)" 0 "$rc"
+check "transfer --count 25 (sequences)" "$(seq -s ' ' 7 31)" \
+	"$(jget '" ".join(str(s) for s in sorted(o["sequences"]))')"
+check "transfer --count 25 (several txs)" "True" "$(jget 'len(o["txs"]) > 1')"
+
+px --json query pending txqa-1 transfer "$cha"
+check "pending (exit)" 0 "$rc"
+check "pending unreceived" "$(seq -s ' ' 1 31)" \
+	"$(jget '" ".join(str(s) for s in o["unreceived_packets"])')"
+check "pending acks" "[]" "$(jget 'o["unreceived_acks"]')"
+check "pending commitments" "31" "$(jget 'o["commitments"]')"
+check "pending destination" "txqb-1" "$(jget 'o["destination"]["chain"]')"
+
+px query pending txqa-1 transfer "$cha"
+check "pending text (exit)" 0 "$rc"
+check "pending text" "1" "$(grep -c '^unreceived packets (not yet on txqb-1): 31: 1 2 3 4 5 ' "$tmp/out")"
+
+# The other direction: nothing sent from b.
+chb=$(jget 'o["destination"]["channel"]')
+px --json query pending txqa-1 transfer "$cha"
+chb=$(jget 'o["destination"]["channel"]')
+px --json query pending txqb-1 transfer "$chb"
+check "pending b (exit)" 0 "$rc"
+check "pending b" "[]" "$(jget 'o["unreceived_packets"]')"
+
+px --json query packet txqa-1 transfer "$cha" 3
+check "packet (exit)" 0 "$rc"
+check "packet status" "pending_recv" "$(jget 'o["status"]')"
+check "packet commitment" "True" "$(jget 'o["commitment"]')"
+check "packet hash" "64" "$(jget 'len(o["commitment_hash"])')"
+check "packet receipt" "False" "$(jget 'o["receipt"]')"
+check "packet journal" "absent" "$(jget 'o["journal"]["state"]')"
+px query packet txqa-1 transfer "$cha" 3
+check "packet text (exit)" 0 "$rc"
+check "packet text" "1" "$(grep -c 'status: *pending_recv' "$tmp/out")"
+
+# A sequence never sent: no commitment, no receipt.
+px --json query packet txqa-1 transfer "$cha" 99
+check "packet 99 (exit)" 0 "$rc"
+check "packet 99 status" "none" "$(jget 'o["status"]')"
+
+# A refused transfer: more than the account holds (exit 3, the chain's word).
+expect "insufficient funds" 3 "refused" -- \
+	tx transfer txqa-1 transfer "$cha" "$recv" 99999999999999999999999stake
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
