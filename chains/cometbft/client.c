@@ -26,6 +26,11 @@ static const struct lws_protocols protocols[] = {
 	{ .name = NULL },
 };
 
+struct lws_context *cmt_loop_lws_context(struct cmt_loop *loop)
+{
+	return loop->ctx;
+}
+
 bool cmt_loop_new(struct px_err *err, struct cmt_loop **out)
 {
 	struct lws_context_creation_info info;

@@ -114,6 +114,10 @@ struct cmt_stats {
 /* --- the loop ------------------------------------------------------------ */
 
 bool cmt_loop_new(struct px_err *err, struct cmt_loop **out) PX_MUST_CHECK;
+/* The loop's libwebsockets context, for servers that serve from the same
+ * thread (a vhost added to it: relayer/status_http.h). Borrowed. */
+struct lws_context;
+struct lws_context *cmt_loop_lws_context(struct cmt_loop *loop);
 /* Every client of the loop must be freed first. */
 void cmt_loop_free(struct cmt_loop *loop);
 /* Runs the loop once: waits up to timeout_ms (0: no wait) for activity,
