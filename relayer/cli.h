@@ -63,6 +63,10 @@ int rly_cmd_verify_packet(const struct rly_cli *cli, int argc, char **argv);
  * (cli_keys.c); argv[0] is the command. */
 int rly_cmd_config(const struct rly_cli *cli, int argc, char **argv);
 int rly_cmd_keys(const struct rly_cli *cli, int argc, char **argv);
+/* `start [--path NAME]`, the daemon (cli_start.c); argv[0] is the command. */
+int rly_cmd_start(const struct rly_cli *cli, int argc, char **argv);
+/* `demo` (cli_demo.c): two devnets, a channel, transfers relayed both ways. */
+int rly_cmd_demo(const struct rly_cli *cli, int argc, char **argv);
 /* `create client|connection|channel PATH` (cli_create.c); argv[0] is the
  * command. */
 int rly_cmd_create(const struct rly_cli *cli, int argc, char **argv);

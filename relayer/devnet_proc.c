@@ -197,13 +197,16 @@ bool rly_devnet_start(struct px_err *err, struct rly_devnet *d, const char *exe,
 	if ((size_t)snprintf(d->home, sizeof(d->home), "%s/%s", dir, chain_id) >= sizeof(d->home) ||
 	    (size_t)snprintf(d->log, sizeof(d->log), "%s/%s.log", dir, chain_id) >= sizeof(d->log))
 		return px_err_set(err, PX_E_USAGE, "%s: path too long", dir);
-	snprintf(accounts, sizeof(accounts), "%s/%s-accounts.json", dir, chain_id);
-	f = fopen(accounts, "w");
-	if (!f || fputs(accounts_json, f) < 0 || fclose(f) != 0)
-		return px_err_set(err, PX_E_IO, "%s: %s", accounts, strerror(errno));
+	if (accounts_json) {
+		snprintf(accounts, sizeof(accounts), "%s/%s-accounts.json", dir, chain_id);
+		f = fopen(accounts, "w");
+		if (!f || fputs(accounts_json, f) < 0 || fclose(f) != 0)
+			return px_err_set(err, PX_E_IO, "%s: %s", accounts, strerror(errno));
+	}
 	{
 		char *argv[] = { (char *)exe, "init", "--home", d->home, "--chain-id", (char *)chain_id,
-				 "--seed", (char *)seed, "--accounts", accounts, NULL };
+				 "--seed", (char *)seed, accounts_json ? "--accounts" : NULL, accounts,
+				 NULL };
 
 		if (!run(err, argv, d->log))
 			return false;

@@ -27,8 +27,9 @@ struct rly_devnet {
  * running program (installed) or in the build tree's chains/devnet/. */
 bool rly_devnet_exe(struct px_err *err, char *out, size_t cap, const char *explicit_path) PX_MUST_CHECK;
 
-/* Writes dir/<chain_id> with `init` (validators from seed; accounts as
- * the --accounts JSON text), starts the node on a free 127.0.0.1 port
+/* Writes dir/<chain_id> with `init` (validators from seed; the accounts
+ * `relayer` and `user` init always makes, plus those of accounts_json, the
+ * --accounts JSON text, when not NULL), starts the node on a free 127.0.0.1 port
  * with block_ms per block and waits (at most timeout_ms) until it
  * answers /health. On failure nothing is left running. */
 bool rly_devnet_start(struct px_err *err, struct rly_devnet *d, const char *exe, const char *dir,

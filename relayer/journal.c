@@ -75,6 +75,23 @@ bool rly_packet_key_check(struct px_err *err, const struct rly_packet_key *k)
 	return true;
 }
 
+static bool sent_check(struct px_err *err, const struct rly_packet_sent *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!rly_packet_key_check(err, &p[i].key) ||
+		    !str_ok(err, "destination chain", p[i].dst_chain, RLY_JOURNAL_CHAIN_MAX) ||
+		    !str_ok(err, "destination port", p[i].dst_port, RLY_JOURNAL_PORT_MAX) ||
+		    !str_ok(err, "destination channel", p[i].dst_channel, RLY_JOURNAL_CHANNEL_MAX))
+			return false;
+		if (p[i].data_len > RLY_JOURNAL_DATA_MAX || (p[i].data_len && !p[i].data))
+			return px_err_set(err, PX_E_USAGE, "journal: packet data of %zu bytes",
+					  p[i].data_len);
+	}
+	return true;
+}
+
 void rly_journal_close(struct rly_journal *j)
 {
 	if (j)
@@ -84,19 +101,52 @@ void rly_journal_close(struct rly_journal *j)
 bool rly_journal_put_sent(struct rly_journal *j, struct px_err *err,
 			  const struct rly_packet_sent *p, size_t n, size_t *inserted)
 {
-	size_t i;
-
 	if (inserted)
 		*inserted = 0;
 	if (!j || (n && !p))
 		return px_err_set(err, PX_E_USAGE, "journal: bad arguments");
-	for (i = 0; i < n; i++)
-		if (!rly_packet_key_check(err, &p[i].key) ||
-		    !str_ok(err, "destination chain", p[i].dst_chain, RLY_JOURNAL_CHAIN_MAX) ||
-		    !str_ok(err, "destination port", p[i].dst_port, RLY_JOURNAL_PORT_MAX) ||
-		    !str_ok(err, "destination channel", p[i].dst_channel, RLY_JOURNAL_CHANNEL_MAX))
-			return false;
+	if (!sent_check(err, p, n))
+		return false;
 	return j->ops->put_sent(j, err, p, n, inserted);
+}
+
+bool rly_journal_record_height(struct rly_journal *j, struct px_err *err, const char *chain,
+			       uint64_t height, const struct rly_packet_sent *sent, size_t n_sent,
+			       const struct rly_packet_ack *acks, size_t n_acks, size_t *inserted)
+{
+	size_t i;
+
+	if (inserted)
+		*inserted = 0;
+	if (!j || height > INT64_MAX || (n_sent && !sent) || (n_acks && !acks))
+		return px_err_set(err, PX_E_USAGE, "journal: bad arguments");
+	if ((chain && !str_ok(err, "chain", chain, RLY_JOURNAL_CHAIN_MAX)) ||
+	    !sent_check(err, sent, n_sent))
+		return false;
+	for (i = 0; i < n_acks; i++) {
+		if (!rly_packet_key_check(err, &acks[i].key))
+			return false;
+		if (!acks[i].ack || acks[i].ack_len == 0 || acks[i].ack_len > RLY_JOURNAL_ACK_MAX ||
+		    acks[i].height == 0 || acks[i].height > INT64_MAX)
+			return px_err_set(err, PX_E_USAGE, "journal: ack of %s/%s/%s/%llu: empty, too"
+					  " large or without a height", acks[i].key.src_chain,
+					  acks[i].key.src_port, acks[i].key.src_channel,
+					  (unsigned long long)acks[i].key.sequence);
+	}
+	return j->ops->record_height(j, err, chain, height, sent, n_sent, acks, n_acks, inserted);
+}
+
+bool rly_journal_payload(struct rly_journal *j, struct px_err *err, const struct rly_packet_key *k,
+			 struct px_buf *data, struct px_buf *ack, uint64_t *ack_height, bool *found)
+{
+	if (!j || !data || !found)
+		return px_err_set(err, PX_E_USAGE, "journal: bad arguments");
+	*found = false;
+	if (ack_height)
+		*ack_height = 0;
+	if (!rly_packet_key_check(err, k))
+		return false;
+	return j->ops->payload(j, err, k, data, ack, ack_height, found);
 }
 
 bool rly_journal_transition(struct rly_journal *j, struct px_err *err,

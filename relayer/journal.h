@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "common/errors.h"
 
 #define RLY_JOURNAL_CHAIN_MAX 64
@@ -45,6 +46,8 @@
 #define RLY_JOURNAL_TX_MAX 64		/* hex SHA-256 */
 #define RLY_JOURNAL_REASON_MAX 200
 #define RLY_JOURNAL_OWNER_MAX 64
+#define RLY_JOURNAL_DATA_MAX (1u << 20)	/* packet data, as IBC_MAX_PACKET_DATA */
+#define RLY_JOURNAL_ACK_MAX (1u << 20)	/* acknowledgement bytes */
 
 enum rly_packet_state {
 	RLY_PKT_SENT,
@@ -88,6 +91,24 @@ struct rly_packet_sent {
 	uint64_t timeout_revision;	/* timeout height: revision number */
 	uint64_t timeout_height;	/* and height; 0 0: none */
 	uint64_t timeout_timestamp;	/* ns since the epoch; 0: none */
+	/* The packet's data (borrowed for the call; may be empty for
+	 * callers that only track states). Kept so that the relayer can
+	 * build MsgRecvPacket, MsgAcknowledgement and MsgTimeout after a
+	 * restart without reading the source chain's history again. */
+	const uint8_t *data;
+	size_t data_len;
+};
+
+/* The acknowledgement the destination wrote for a packet (its
+ * write_acknowledgement event). key is the packet's, on the source. It is
+ * stored apart from the packet row: the destination's events may be read
+ * before the source's (another relayer delivered the packet while this one
+ * was behind), and the bytes must not be lost then. */
+struct rly_packet_ack {
+	struct rly_packet_key key;
+	uint64_t height;		/* destination height of the event */
+	const uint8_t *ack;		/* borrowed for the call */
+	size_t ack_len;			/* 1..RLY_JOURNAL_ACK_MAX */
 };
 
 /* A move to another state. tx_hash and height are those of the
@@ -134,7 +155,7 @@ struct rly_backlog {
 
 typedef bool (*rly_packet_fn)(void *arg, const struct rly_packet_record *rec);
 typedef bool (*rly_backlog_fn)(void *arg, const struct rly_backlog *b);
-typedef int64_t (*rly_clock_fn)(void *arg);
+typedef int64_t (*rly_journal_clock_fn)(void *arg);
 
 struct rly_journal;
 
@@ -163,12 +184,17 @@ struct rly_journal_ops {
 	bool (*counts)(struct rly_journal *j, struct px_err *err, const struct rly_packet_filter *f,
 		       uint64_t counts[RLY_PKT_STATE_COUNT]);
 	bool (*backlog)(struct rly_journal *j, struct px_err *err, rly_backlog_fn fn, void *arg);
+	bool (*record_height)(struct rly_journal *j, struct px_err *err, const char *chain,
+			      uint64_t height, const struct rly_packet_sent *sent, size_t n_sent,
+			      const struct rly_packet_ack *acks, size_t n_acks, size_t *inserted);
+	bool (*payload)(struct rly_journal *j, struct px_err *err, const struct rly_packet_key *k,
+			struct px_buf *data, struct px_buf *ack, uint64_t *ack_height, bool *found);
 };
 
 /* Backends embed this as their first member. */
 struct rly_journal {
 	const struct rly_journal_ops *ops;
-	rly_clock_fn clock;	/* NULL: the wall clock */
+	rly_journal_clock_fn clock;	/* NULL: the wall clock */
 	void *clock_arg;
 };
 
@@ -223,6 +249,26 @@ bool rly_journal_counts(struct rly_journal *j, struct px_err *err, const struct 
 /* Pending packets and the oldest pending sequence per source channel. */
 bool rly_journal_backlog(struct rly_journal *j, struct px_err *err, rly_backlog_fn fn,
 			 void *arg) PX_MUST_CHECK;
+
+/* What the watcher read from one chain up to `height`, in one storage
+ * transaction: the packets it sent (as put_sent), the acknowledgements it
+ * wrote (a second copy of an ack is ignored) and the chain's cursor, set
+ * to height (never backwards: PX_E_USAGE). A crash leaves either all of
+ * it or none, so the watcher resumes after the cursor and loses nothing.
+ * chain NULL records the packets and acks alone (acks read from the
+ * result of the relayer's own transaction) and leaves every cursor. */
+bool rly_journal_record_height(struct rly_journal *j, struct px_err *err, const char *chain,
+			       uint64_t height, const struct rly_packet_sent *sent, size_t n_sent,
+			       const struct rly_packet_ack *acks, size_t n_acks,
+			       size_t *inserted) PX_MUST_CHECK;
+
+/* The stored bytes of a packet: its data appended to data, and when an
+ * acknowledgement is known, it appended to ack and its destination height
+ * in *ack_height (0 when none; ack and ack_height may be NULL). *found
+ * says whether the packet is in the journal. */
+bool rly_journal_payload(struct rly_journal *j, struct px_err *err, const struct rly_packet_key *k,
+			 struct px_buf *data, struct px_buf *ack, uint64_t *ack_height,
+			 bool *found) PX_MUST_CHECK;
 
 /* Checks a key's strings (lengths, non-empty) and sequence > 0. */
 bool rly_packet_key_check(struct px_err *err, const struct rly_packet_key *k) PX_MUST_CHECK;

@@ -5,8 +5,15 @@
  *
  * Tables: packets (one row per packet, keyed by source chain, port,
  * channel and sequence), packet_events (every transition, for audits and
- * `query packet` history), cursors (processed height per chain). States
- * are stored by name so the file reads well in the sqlite3 shell. */
+ * `query packet` history), cursors (processed height per chain), acks
+ * (the acknowledgement bytes a destination wrote, by the packet's source
+ * key). States are stored by name so the file reads well in the sqlite3
+ * shell.
+ *
+ * Schema versions (PRAGMA user_version): 1 had no packet data and no acks;
+ * 2 adds packets.data and the acks table. A version 1 file is upgraded in
+ * place when opened (its packets keep an empty data column: they were
+ * recorded by a pontifex that did not relay them). */
 #include "relayer/journal.h"
 
 #include <stdio.h>
@@ -16,15 +23,28 @@
 
 #include <sqlite3.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define SQL_MAX 1024
+#define PX_STR_(x) #x
+#define PX_STR(x) PX_STR_(x)
 
 struct sq_journal {
 	struct rly_journal base;	/* first: the public handle */
 	sqlite3 *db;
 	sqlite3_stmt *begin, *commit, *rollback;
 	sqlite3_stmt *get_state, *update, *event, *insert, *cursor_get, *cursor_set;
+	sqlite3_stmt *ack_insert, *data_get, *ack_get;
 };
+
+#define ACKS_TABLE \
+	"CREATE TABLE IF NOT EXISTS acks (" \
+	" src_chain TEXT NOT NULL, src_port TEXT NOT NULL, src_channel TEXT NOT NULL," \
+	" sequence INTEGER NOT NULL, ack BLOB NOT NULL, height INTEGER NOT NULL," \
+	" at_ms INTEGER NOT NULL," \
+	" PRIMARY KEY (src_chain, src_port, src_channel, sequence)) WITHOUT ROWID;"
+
+/* From version 1: the data column and the acks table. */
+static const char upgrade_1_2[] = "ALTER TABLE packets ADD COLUMN data BLOB;" ACKS_TABLE;
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS packets ("
@@ -39,6 +59,7 @@ static const char schema[] =
 	" timeout_tx TEXT, timeout_tx_height INTEGER,"
 	" created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
 	" transitions INTEGER NOT NULL DEFAULT 0, claimed_by TEXT, claim_until_ms INTEGER,"
+	" data BLOB,"
 	" PRIMARY KEY (src_chain, src_port, src_channel, sequence)) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS packets_state ON packets (state, updated_ms);"
 	"CREATE TABLE IF NOT EXISTS packet_events ("
@@ -47,7 +68,8 @@ static const char schema[] =
 	" tx_hash TEXT, height INTEGER, reason TEXT, at_ms INTEGER NOT NULL,"
 	" PRIMARY KEY (src_chain, src_port, src_channel, sequence, n)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS cursors ("
-	" chain TEXT PRIMARY KEY, height INTEGER NOT NULL, updated_ms INTEGER NOT NULL);";
+	" chain TEXT PRIMARY KEY, height INTEGER NOT NULL, updated_ms INTEGER NOT NULL);"
+	ACKS_TABLE;
 
 #define RECORD_COLUMNS \
 	"src_chain, src_port, src_channel, sequence, dst_chain, dst_port, dst_channel," \
@@ -170,20 +192,13 @@ static void read_record(struct rly_packet_record *r, sqlite3_stmt *st)
 
 /* ---- writes --------------------------------------------------------------- */
 
-static bool sq_put_sent(struct rly_journal *j, struct px_err *err, const struct rly_packet_sent *p,
-			size_t n, size_t *inserted)
+/* Inserts packets inside an open transaction; counts the new ones. */
+static bool insert_sent(struct sq_journal *s, struct px_err *err, const struct rly_packet_sent *p,
+			size_t n, int64_t now, size_t *count)
 {
-	struct sq_journal *s = sq(j);
-	int64_t now = now_ms(j);
-	size_t i, count = 0;
+	size_t i;
 	bool ok = true;
 
-	for (i = 0; i < n; i++)
-		if (p[i].send_height > INT64_MAX || p[i].timeout_revision > INT64_MAX ||
-		    p[i].timeout_height > INT64_MAX || p[i].timeout_timestamp > INT64_MAX)
-			return px_err_set(err, PX_E_USAGE, "journal: height or timeout above 2^63-1");
-	if (!tx_begin(s, err))
-		return false;
 	for (i = 0; i < n && ok; i++) {
 		sqlite3_stmt *st = s->insert;
 
@@ -196,9 +211,14 @@ static bool sq_put_sent(struct rly_journal *j, struct px_err *err, const struct 
 		sqlite3_bind_int64(st, 10, (int64_t)p[i].timeout_height);
 		sqlite3_bind_int64(st, 11, (int64_t)p[i].timeout_timestamp);
 		sqlite3_bind_int64(st, 12, now);
+		if (p[i].data_len)
+			sqlite3_bind_blob(st, 13, p[i].data, (int)p[i].data_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 13);
 		ok = step_done(s, err, st, "record packet");
+		sqlite3_bind_null(st, 13);
 		if (ok && sqlite3_changes(s->db) == 1) {
-			count++;
+			(*count)++;
 			st = s->event;
 			bind_key(st, &p[i].key);
 			sqlite3_bind_int64(st, 5, 0);
@@ -211,6 +231,30 @@ static bool sq_put_sent(struct rly_journal *j, struct px_err *err, const struct 
 			ok = step_done(s, err, st, "record event");
 		}
 	}
+	return ok;
+}
+
+static bool sent_fits(struct px_err *err, const struct rly_packet_sent *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].send_height > INT64_MAX || p[i].timeout_revision > INT64_MAX ||
+		    p[i].timeout_height > INT64_MAX || p[i].timeout_timestamp > INT64_MAX)
+			return px_err_set(err, PX_E_USAGE, "journal: height or timeout above 2^63-1");
+	return true;
+}
+
+static bool sq_put_sent(struct rly_journal *j, struct px_err *err, const struct rly_packet_sent *p,
+			size_t n, size_t *inserted)
+{
+	struct sq_journal *s = sq(j);
+	size_t count = 0;
+	bool ok;
+
+	if (!sent_fits(err, p, n) || !tx_begin(s, err))
+		return false;
+	ok = insert_sent(s, err, p, n, now_ms(j), &count);
 	if (!tx_end(s, err, ok))
 		return false;
 	if (inserted)
@@ -336,6 +380,96 @@ static bool sq_cursor_set(struct rly_journal *j, struct px_err *err, const char 
 		ok = step_done(s, err, s->cursor_set, "write cursor");
 	}
 	return tx_end(s, err, ok);
+}
+
+static bool sq_record_height(struct rly_journal *j, struct px_err *err, const char *chain,
+			     uint64_t height, const struct rly_packet_sent *sent, size_t n_sent,
+			     const struct rly_packet_ack *acks, size_t n_acks, size_t *inserted)
+{
+	struct sq_journal *s = sq(j);
+	int64_t now = now_ms(j);
+	uint64_t old = 0;
+	size_t count = 0, i;
+	bool found = false, ok;
+
+	if (!sent_fits(err, sent, n_sent) || !tx_begin(s, err))
+		return false;
+	ok = insert_sent(s, err, sent, n_sent, now, &count);
+	for (i = 0; ok && i < n_acks; i++) {
+		sqlite3_stmt *st = s->ack_insert;
+
+		bind_key(st, &acks[i].key);
+		sqlite3_bind_blob(st, 5, acks[i].ack, (int)acks[i].ack_len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, (int64_t)acks[i].height);
+		sqlite3_bind_int64(st, 7, now);
+		ok = step_done(s, err, st, "record ack");
+		sqlite3_bind_null(st, 5);
+	}
+	if (ok && chain)
+		ok = sq_cursor_get(j, err, chain, &old, &found);
+	if (ok && found && height < old)
+		ok = px_err_set(err, PX_E_USAGE, "journal: cursor of %s cannot go back from %llu to %llu",
+				chain, (unsigned long long)old, (unsigned long long)height);
+	if (ok && chain) {
+		sqlite3_bind_text(s->cursor_set, 1, chain, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s->cursor_set, 2, (int64_t)height);
+		sqlite3_bind_int64(s->cursor_set, 3, now);
+		ok = step_done(s, err, s->cursor_set, "write cursor");
+	}
+	if (!tx_end(s, err, ok))
+		return false;
+	if (inserted)
+		*inserted = count;
+	return true;
+}
+
+static void blob_append(struct px_buf *out, sqlite3_stmt *st, int i)
+{
+	const void *p = sqlite3_column_blob(st, i);
+	int n = sqlite3_column_bytes(st, i);
+
+	if (p && n > 0)
+		px_buf_append(out, p, (size_t)n);
+}
+
+static bool sq_payload(struct rly_journal *j, struct px_err *err, const struct rly_packet_key *k,
+		       struct px_buf *data, struct px_buf *ack, uint64_t *ack_height, bool *found)
+{
+	struct sq_journal *s = sq(j);
+	sqlite3_stmt *st = s->data_get;
+	size_t data_len0 = data->len;
+	bool ok = true;
+	int rc;
+
+	bind_key(st, k);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		blob_append(data, st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(err, s->db, "read packet data");
+	if (ack) {
+		st = s->ack_get;
+		bind_key(st, k);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			blob_append(ack, st, 0);
+			if (ack_height)
+				*ack_height = col_u64(st, 1);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			ok = db_fail(err, s->db, "read ack");
+	}
+	if (ok && (!px_buf_ok(data) || (ack && !px_buf_ok(ack))))
+		ok = px_err_set(err, PX_E_NOMEM, "journal: out of memory");
+	if (!ok) {
+		data->len = data_len0;
+		*found = false;
+	}
+	return ok;
 }
 
 /* ---- queries ------------------------------------------------------------- */
@@ -569,7 +703,8 @@ static void sq_close(struct rly_journal *j)
 {
 	struct sq_journal *s = sq(j);
 	sqlite3_stmt **sts[] = { &s->begin, &s->commit, &s->rollback, &s->get_state, &s->update,
-				 &s->event, &s->insert, &s->cursor_get, &s->cursor_set };
+				 &s->event, &s->insert, &s->cursor_get, &s->cursor_set,
+				 &s->ack_insert, &s->data_get, &s->ack_get };
 	size_t i;
 
 	for (i = 0; i < sizeof(sts) / sizeof(sts[0]); i++)
@@ -581,6 +716,7 @@ static void sq_close(struct rly_journal *j)
 static const struct rly_journal_ops sqlite_ops = {
 	"sqlite", sq_close, sq_put_sent, sq_transition, sq_claim, sq_release,
 	sq_cursor_get, sq_cursor_set, sq_get, sq_list, sq_counts, sq_backlog,
+	sq_record_height, sq_payload,
 };
 
 static bool prepare_all(struct sq_journal *s, struct px_err *err)
@@ -603,15 +739,22 @@ static bool prepare_all(struct sq_journal *s, struct px_err *err)
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 		"INSERT OR IGNORE INTO packets (src_chain, src_port, src_channel, sequence,"
 		" dst_chain, dst_port, dst_channel, send_height, timeout_revision, timeout_height,"
-		" timeout_timestamp, state, created_ms, updated_ms)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?12)",
+		" timeout_timestamp, state, created_ms, updated_ms, data)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?12, ?13)",
 		"SELECT height FROM cursors WHERE chain = ?1",
 		"INSERT INTO cursors (chain, height, updated_ms) VALUES (?1, ?2, ?3)"
 		" ON CONFLICT (chain) DO UPDATE SET height = excluded.height,"
 		" updated_ms = excluded.updated_ms",
+		"INSERT OR IGNORE INTO acks (src_chain, src_port, src_channel, sequence, ack, height,"
+		" at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"SELECT data FROM packets WHERE src_chain = ?1 AND src_port = ?2 AND src_channel = ?3"
+		" AND sequence = ?4",
+		"SELECT ack, height FROM acks WHERE src_chain = ?1 AND src_port = ?2 AND"
+		" src_channel = ?3 AND sequence = ?4",
 	};
 	sqlite3_stmt **sts[] = { &s->begin, &s->commit, &s->rollback, &s->get_state, &s->update,
-				 &s->event, &s->insert, &s->cursor_get, &s->cursor_set };
+				 &s->event, &s->insert, &s->cursor_get, &s->cursor_set,
+				 &s->ack_insert, &s->data_get, &s->ack_get };
 	size_t i;
 
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++)
@@ -659,8 +802,15 @@ static bool setup(struct sq_journal *s, struct px_err *err)
 				  "journal: schema version %d is newer than this pontifex (%d)",
 				  version, SCHEMA_VERSION);
 	}
+	/* A file with the tables of version 1 is upgraded; a new file (0)
+	 * gets the current schema at once. */
+	if (version == 1 && !exec(s, err, upgrade_1_2, "schema upgrade")) {
+		exec(s, NULL, "ROLLBACK", "");
+		return px_err_set(err, PX_E_IO, "journal: cannot upgrade the schema from version 1");
+	}
 	if (version < 0 || !exec(s, err, schema, "schema") ||
-	    !exec(s, err, "PRAGMA user_version=1", "schema") || !exec(s, err, "COMMIT", "schema")) {
+	    !exec(s, err, "PRAGMA user_version=" PX_STR(SCHEMA_VERSION), "schema") ||
+	    !exec(s, err, "COMMIT", "schema")) {
 		exec(s, NULL, "ROLLBACK", "");
 		return px_err_set(err, PX_E_IO, "journal: cannot create the schema");
 	}

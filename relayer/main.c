@@ -28,6 +28,8 @@ static const char main_usage[] =
 	"  tx transfer    send ICS-20 transfers (pontifex tx --help)\n"
 	"  query packet|pending  a packet's state, or what is left to relay on a channel\n"
 	"  create client|connection|channel PATH  clients and handshakes of a path\n"
+	"  start [--path NAME]  run the relayer daemon (pontifex start --help)\n"
+	"  demo           two local chains, a channel, transfers relayed both ways\n"
 	"  help           show this text\n"
 	"  version        show the version\n"
 	"\n"
@@ -111,6 +113,10 @@ int main(int argc, char **argv)
 		return rly_cmd_query(&cli, argc - optind, argv + optind);
 	if (strcmp(cmd, "create") == 0)
 		return rly_cmd_create(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "start") == 0)
+		return rly_cmd_start(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "demo") == 0)
+		return rly_cmd_demo(&cli, argc - optind, argv + optind);
 	px_err_set(&err, PX_E_USAGE, "unknown command '%s' (see pontifex --help)", cmd);
 	return rly_cli_fail(&cli, &err);
 }

@@ -1,0 +1,226 @@
+/* Chain-side checks for the `pontifex start` integration test
+ * (test_relay_devnet.sh), read straight from a pontifex-devnet node:
+ *
+ *   relay_devnet msgs URL FROM TO      every MsgRecvPacket, MsgAcknowledgement
+ *                                      and MsgTimeout in blocks FROM..TO, one
+ *                                      line "KIND SRC_CHANNEL SEQUENCE" each,
+ *                                      whatever the tx's result (a second
+ *                                      relay of one packet shows as a repeat)
+ *   relay_devnet height URL            the node's latest height
+ *   relay_devnet fault URL NAME VALUE  sets a fault switch (node with --admin)
+ *   relay_devnet balance URL ADDR DENOM  the bank balance
+ *   relay_devnet escrow CHANNEL        the ICS-20 escrow address of transfer/CHANNEL
+ *   relay_devnet voucher CHANNEL DENOM the ibc/ denomination of DENOM received
+ *                                      over transfer/CHANNEL
+ * Exits 1 with a message on any failure. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chains/cometbft/client.h"
+#include "chains/cosmos/bech32.h"
+#include "chains/cosmos/tx.h"
+#include "common/encoding.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "common/number.h"
+#include "common/protobuf.h"
+#include "ibc/codec/msg.h"
+
+static struct cmt_loop *loop;
+static struct cmt_client *client;
+
+static void die(const char *what, const struct px_err *err)
+{
+	fprintf(stderr, "relay_devnet: %s: %s\n", what, err ? err->msg : "");
+	exit(1);
+}
+
+static void connect_to(const char *url)
+{
+	struct cmt_client_opts o = { 0 };
+	struct px_err err = { 0 };
+
+	o.url = url;
+	if (!cmt_loop_new(&err, &loop) || !cmt_client_new(&err, &client, loop, &o))
+		die("connect", &err);
+	for (int i = 0; i < 200 && cmt_client_state(client) != CMT_CONNECTED; i++)
+		(void)cmt_loop_service(loop, 50);
+	if (cmt_client_state(client) != CMT_CONNECTED)
+		die("connect", NULL);
+}
+
+static json_t *call(const char *method, json_t *params)
+{
+	struct px_err err = { 0 };
+	json_t *res = NULL;
+
+	if (!cmt_client_call_sync(&err, &res, client, method, params, 10000))
+		die(method, &err);
+	return res;
+}
+
+static uint64_t u64_arg(const char *s)
+{
+	struct px_err err = { 0 };
+	uint64_t v;
+
+	if (!px_parse_u64(&err, &v, s, strlen(s)))
+		die(s, &err);
+	return v;
+}
+
+static int64_t latest(void)
+{
+	json_t *st = call("status", NULL);
+	const char *h = json_string_value(
+		json_object_get(json_object_get(st, "sync_info"), "latest_block_height"));
+	int64_t v = h ? (int64_t)u64_arg(h) : 0;
+
+	json_decref(st);
+	return v;
+}
+
+static void print_msg(const struct cosmos_any *a)
+{
+	struct px_err err = { 0 };
+	struct ibc_msg m;
+	const struct ibc_packet *p = NULL;
+	const char *kind = NULL;
+
+	if (!ibc_msg_decode(&err, &m, a->type_url, a->value.ptr, a->value.len))
+		die("message", &err);
+	if (m.kind == IBC_MSG_RECV_PACKET) {
+		kind = "recv";
+		p = &m.u.recv_packet.packet;
+	} else if (m.kind == IBC_MSG_ACKNOWLEDGEMENT) {
+		kind = "ack";
+		p = &m.u.acknowledgement.packet;
+	} else if (m.kind == IBC_MSG_TIMEOUT) {
+		kind = "timeout";
+		p = &m.u.timeout.packet;
+	}
+	if (p)
+		printf("%s %s %" PRIu64 "\n", kind, p->source_channel, p->sequence);
+	ibc_msg_free(&m);
+}
+
+static void msgs(int64_t from, int64_t to)
+{
+	static struct cosmos_tx tx;
+
+	for (int64_t h = from; h <= to; h++) {
+		json_t *res = call("block", cmt_params_height(h));
+		json_t *txs = json_object_get(json_object_get(json_object_get(res, "block"), "data"),
+					      "txs");
+		size_t i;
+		json_t *t;
+
+		json_array_foreach(txs, i, t) {
+			struct px_buf raw = PX_BUF_INIT;
+			struct px_err err = { 0 };
+			const char *s = json_string_value(t);
+
+			if (!s || !px_base64_decode(&err, &raw, s, strlen(s), PX_B64_STD) ||
+			    !cosmos_tx_decode(&err, &tx, raw.data, raw.len))
+				die("tx", &err);
+			for (size_t k = 0; k < tx.body.n_messages; k++)
+				print_msg(&tx.body.messages[k]);
+			px_buf_free(&raw);
+		}
+		json_decref(res);
+	}
+}
+
+static void balance(const char *addr, const char *denom)
+{
+	struct px_buf q = PX_BUF_INIT, v = PX_BUF_INIT;
+	struct px_err err = { 0 };
+	struct px_cursor c, coin;
+	const char *val;
+	json_t *res;
+	uint64_t amount = 0;
+
+	px_pb_put_bytes(&q, 1, (const uint8_t *)addr, strlen(addr));
+	px_pb_put_bytes(&q, 2, (const uint8_t *)denom, strlen(denom));
+	res = call("abci_query", cmt_params_abci_query("/cosmos.bank.v1beta1.Query/Balance", q.data,
+							q.len, 0, false));
+	val = json_string_value(json_object_get(json_object_get(res, "response"), "value"));
+	if (val && !px_base64_decode(&err, &v, val, strlen(val), PX_B64_STD))
+		die("balance", &err);
+	c = px_cursor_init(v.data, v.len);
+	while (px_cursor_more(&c)) {
+		uint32_t f, w;
+
+		px_pb_read_tag(&c, &f, &w);
+		if (f != 1) {
+			px_pb_skip(&c, w);
+			continue;
+		}
+		px_pb_read_message(&c, w, &coin, 1024);
+		while (px_cursor_more(&coin)) {
+			struct px_slice s;
+
+			px_pb_read_tag(&coin, &f, &w);
+			px_pb_read_bytes(&coin, w, &s, 128);
+			if (f == 2) {
+				char num[64] = { 0 };
+
+				memcpy(num, s.ptr, s.len < 63 ? s.len : 63);
+				amount = u64_arg(num);
+			}
+		}
+	}
+	printf("%" PRIu64 "\n", amount);
+	json_decref(res);
+	px_buf_free(&q);
+	px_buf_free(&v);
+}
+
+int main(int argc, char **argv)
+{
+	struct px_err err = { 0 };
+
+	px_log_setup(PX_LOG_WARN, PX_LOG_TEXT, stderr);
+	if (argc == 3 && strcmp(argv[1], "escrow") == 0) {
+		uint8_t pre[160], d[32];
+		char out[96];
+		int n = snprintf((char *)pre, sizeof(pre), "ics20-1%ctransfer/%s", 0, argv[2]);
+
+		px_sha256(d, pre, (size_t)n);
+		if (!cosmos_address_encode(&err, out, sizeof(out), "cosmos", d, 20))
+			die("escrow", &err);
+		printf("%s\n", out);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "voucher") == 0) {
+		char path[256], hex[65];
+		uint8_t d[32];
+		int n = snprintf(path, sizeof(path), "transfer/%s/%s", argv[2], argv[3]);
+
+		px_sha256(d, (const uint8_t *)path, (size_t)n);
+		px_hex_encode(hex, sizeof(hex), d, 32, true);
+		printf("ibc/%s\n", hex);
+		return 0;
+	}
+	if (argc < 3) {
+		fprintf(stderr, "usage: relay_devnet msgs|height|balance|escrow|voucher ...\n");
+		return 2;
+	}
+	connect_to(argv[2]);
+	if (strcmp(argv[1], "msgs") == 0 && argc == 5)
+		msgs((int64_t)u64_arg(argv[3]), (int64_t)u64_arg(argv[4]));
+	else if (strcmp(argv[1], "fault") == 0 && argc == 5)
+		json_decref(call("devnet_fault", json_pack("{s:s, s:s}", "name", argv[3], "value",
+							   argv[4])));
+	else if (strcmp(argv[1], "height") == 0 && argc == 3)
+		printf("%" PRId64 "\n", latest());
+	else if (strcmp(argv[1], "balance") == 0 && argc == 5)
+		balance(argv[3], argv[4]);
+	else
+		die("usage", NULL);
+	cmt_client_free(client);
+	cmt_loop_free(loop);
+	return 0;
+}
