@@ -55,13 +55,15 @@ demo: build
 
 bench: deps
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) $(MESON_OPTS)
-	ninja -C $(BUILD) bench/bench_ics23 bench/bench_tm bench/bench_store bench/bench_eth bench/bench_devnet bench/bench_journal
+	ninja -C $(BUILD) bench/bench_ics23 bench/bench_tm bench/bench_store bench/bench_eth bench/bench_devnet bench/bench_journal \
+		bench/bench_relay relayer/pontifex chains/devnet/pontifex-devnet
 	$(BUILD)/bench/bench_ics23 ../shared/vectors/cosmos/ics23/vectors
 	$(BUILD)/bench/bench_tm
 	$(BUILD)/bench/bench_store
 	$(BUILD)/bench/bench_devnet
 	$(BUILD)/bench/bench_eth ../shared/peers/inputs/getproof-with-storage.json
 	$(BUILD)/bench/bench_journal
+	$(BUILD)/bench/bench_relay
 
 fuzz: deps
 	@[ -f $(BUILD_FUZZ)/build.ninja ] || CC=clang meson setup $(BUILD_FUZZ) -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false

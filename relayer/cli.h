@@ -65,6 +65,10 @@ int rly_cmd_config(const struct rly_cli *cli, int argc, char **argv);
 int rly_cmd_keys(const struct rly_cli *cli, int argc, char **argv);
 /* `start [--path NAME]`, the daemon (cli_start.c); argv[0] is the command. */
 int rly_cmd_start(const struct rly_cli *cli, int argc, char **argv);
+/* `clear packets CHAIN PORT CHANNEL` (cli_clear.c); argv[0] is the command. */
+int rly_cmd_clear(const struct rly_cli *cli, int argc, char **argv);
+/* `health-check` (cli_health.c): one line per check, exit 0 when none fails. */
+int rly_cmd_health(const struct rly_cli *cli, int argc, char **argv);
 /* `demo` (cli_demo.c): two devnets, a channel, transfers relayed both ways. */
 int rly_cmd_demo(const struct rly_cli *cli, int argc, char **argv);
 /* `create client|connection|channel PATH` (cli_create.c); argv[0] is the

@@ -380,43 +380,10 @@ static bool table_row(void *arg, const struct rly_packet_record *r)
 	return true;
 }
 
-/* Query/Balance {address = 1, denom = 2} -> {balance = 1 {denom, amount = 2}}. */
 static bool balance(struct px_err *err, char *out, size_t cap, struct rly_chain *c,
 		    const char *addr, const char *denom)
 {
-	struct px_buf req = PX_BUF_INIT, val = PX_BUF_INIT;
-	struct px_cursor cur, sub;
-	struct px_slice amount = { (const uint8_t *)"0", 1 };
-	uint32_t field, wire;
-	bool ok;
-
-	px_pb_put_bytes(&req, 1, (const uint8_t *)addr, strlen(addr));
-	px_pb_put_bytes(&req, 2, (const uint8_t *)denom, strlen(denom));
-	ok = px_buf_ok(&req) && rly_ibcq_call(err, &val, NULL, c->rpc,
-						"/cosmos.bank.v1beta1.Query/Balance", &req, 10000);
-	cur = px_cursor_init(val.data, val.len);
-	while (ok && px_cursor_more(&cur)) {
-		px_pb_read_tag(&cur, &field, &wire);
-		if (field != 1) {
-			px_pb_skip(&cur, wire);
-			continue;
-		}
-		px_pb_read_message(&cur, wire, &sub, val.len);
-		while (px_cursor_more(&sub)) {
-			px_pb_read_tag(&sub, &field, &wire);
-			if (field == 2)
-				px_pb_read_bytes(&sub, wire, &amount, 80);
-			else
-				px_pb_skip(&sub, wire);
-		}
-	}
-	if (ok && !px_cursor_ok(&cur))
-		ok = px_err_set(err, PX_E_MALFORMED, "balance reply: %s", px_cursor_error(&cur));
-	if (ok)
-		snprintf(out, cap, "%.*s", (int)amount.len, (const char *)amount.ptr);
-	px_buf_free(&req);
-	px_buf_free(&val);
-	return ok;
+	return rly_ibcq_balance(err, out, cap, c->rpc, addr, denom, 10000);
 }
 
 static bool report(struct px_err *err, struct demo *d)

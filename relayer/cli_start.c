@@ -2,10 +2,14 @@
  * refuses key files that others can read, opens HOME/journal.sqlite and
  * runs the relaying engine (relay.h) until SIGINT or SIGTERM; then it
  * releases its claims, closes the chains and the journal and exits 0.
+ * The engine serves the `telemetry` (/metrics) and `status` (/status,
+ * /packets) listeners from its event loop (relay_metrics.c,
+ * docs/metrics.md).
  *
  * Exit status: 0 stopped by a signal; 1 every selected path halted on a
  * header or proof that did not verify; 2 usage or configuration (loose
- * key permissions included); 3 journal I/O, or chains that cannot be
+ * key permissions and non-loopback listen addresses included); 3 journal
+ * I/O, a listen address that cannot be bound, or chains that cannot be
  * reached at start. */
 #include <getopt.h>
 #include <signal.h>
@@ -30,12 +34,16 @@ static const char start_usage[] =
 	"the destination become MsgTimeout; every header and proof is verified by\n"
 	"pontifex's own light client first. State is kept in HOME/journal.sqlite:\n"
 	"a restarted relayer goes on where it stopped. See docs/relaying.md.\n"
+	"Prometheus metrics are served on the `telemetry` address (GET /metrics),\n"
+	"status and packets on the `status` address (GET /status, GET\n"
+	"/packets/CHAIN/PORT/CHANNEL/SEQUENCE); see docs/metrics.md.\n"
 	"\n"
 	"  --path NAME   relay this path only\n"
 	"\n"
 	"exit status: 0 stopped by a signal, 1 every path halted on a failed\n"
 	"             verification, 2 usage or configuration (key files readable by\n"
-	"             others included), 3 journal I/O or chains unreachable at start\n";
+	"             others included), 3 journal I/O, a listen address in use or\n"
+	"             chains unreachable at start\n";
 
 static volatile sig_atomic_t stop_flag;
 

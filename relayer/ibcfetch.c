@@ -19,6 +19,8 @@ struct rly_fetch {
 	char chain_id[TM_MAX_CHAIN_ID + 1];
 	uint64_t revision;
 	struct tm_client lc;
+	rly_fetch_check_fn check;	/* optional (witnesses) */
+	void *check_arg;
 };
 
 static struct px_time fetch_now(const struct rly_fetch *f)
@@ -110,6 +112,12 @@ void rly_fetch_free(struct rly_fetch *f)
 	free(f);
 }
 
+void rly_fetch_set_check(struct rly_fetch *f, rly_fetch_check_fn fn, void *arg)
+{
+	f->check = fn;
+	f->check_arg = arg;
+}
+
 const struct tm_trusted *rly_fetch_verified(const struct rly_fetch *f, int64_t height)
 {
 	return tm_client_state_at(&f->lc, height);
@@ -196,6 +204,10 @@ bool rly_fetch_update_to(struct px_err *err, const struct tm_trusted **out, stru
 		return false;
 	p = cmt_client_provider(f->c);
 	if (!tm_bisect(err, &trace, &from, &p, height, &f->opts.tm, now, f->opts.max_fetch)) {
+		px_err_prefix(err, "%s up to %lld: ", f->chain_id, (long long)height);
+		goto out;
+	}
+	if (f->check && !f->check(f->check_arg, err, &from, &trace)) {
 		px_err_prefix(err, "%s up to %lld: ", f->chain_id, (long long)height);
 		goto out;
 	}
@@ -438,6 +450,10 @@ bool rly_fetch_update_trace(struct px_err *err, struct rly_trace *out, struct rl
 	 * was created with the same trust level). */
 	p = cmt_client_provider(f->c);
 	if (!tm_bisect(err, &trace, &tr, &p, target, &f->opts.tm, now, f->opts.max_fetch)) {
+		px_err_prefix(err, "trace %lld..%lld: ", (long long)trusted_height, (long long)target);
+		goto out;
+	}
+	if (f->check && !f->check(f->check_arg, err, &tr, &trace)) {
 		px_err_prefix(err, "trace %lld..%lld: ", (long long)trusted_height, (long long)target);
 		goto out;
 	}

@@ -113,6 +113,15 @@ bool rly_fetch_head(struct px_err *err, int64_t *out, struct rly_fetch *f) PX_MU
 bool rly_fetch_update_to(struct px_err *err, const struct tm_trusted **out, struct rly_fetch *f,
 			 int64_t height) PX_MUST_CHECK;
 
+/* A check of each trace the light client verified (bisection from `from`
+ * up to a target), run before its states are held: returning false (err
+ * set) refuses the trace, and the update fails with that error. The
+ * relayer's witnesses (witness.h) hook in here. NULL fn: none. */
+struct tm_trace;
+typedef bool (*rly_fetch_check_fn)(void *arg, struct px_err *err, const struct tm_trusted *from,
+				   const struct tm_trace *trace);
+void rly_fetch_set_check(struct rly_fetch *f, rly_fetch_check_fn fn, void *arg);
+
 /* The held verified state at height, or NULL. */
 const struct tm_trusted *rly_fetch_verified(const struct rly_fetch *f, int64_t height);
 const struct tm_client *rly_fetch_client(const struct rly_fetch *f);

@@ -638,3 +638,116 @@ out:
 	px_buf_free(&v);
 	return ok;
 }
+
+/* --- bank balance and client health ------------------------------------- */
+
+bool rly_ibcq_balance(struct px_err *err, char *out, size_t cap, struct cmt_client *c,
+		      const char *address, const char *denom, uint32_t timeout_ms)
+{
+	struct px_buf req = PX_BUF_INIT, val = PX_BUF_INIT;
+	struct px_cursor cur, sub;
+	struct px_slice amount = { (const uint8_t *)"0", 1 };
+	uint32_t field, wire;
+	bool ok;
+
+	/* QueryBalanceRequest{address = 1, denom = 2} ->
+	 * QueryBalanceResponse{balance = 1: Coin{denom = 1, amount = 2}} */
+	px_pb_put_bytes(&req, 1, (const uint8_t *)address, strlen(address));
+	px_pb_put_bytes(&req, 2, (const uint8_t *)denom, strlen(denom));
+	ok = rly_ibcq_call(err, &val, NULL, c, "/cosmos.bank.v1beta1.Query/Balance", &req,
+			   timeout_ms);
+	cur = px_cursor_init(val.data, val.len);
+	while (ok && px_cursor_more(&cur)) {
+		px_pb_read_tag(&cur, &field, &wire);
+		if (field != 1) {
+			px_pb_skip(&cur, wire);
+			continue;
+		}
+		px_pb_read_message(&cur, wire, &sub, val.len);
+		while (px_cursor_more(&sub)) {
+			px_pb_read_tag(&sub, &field, &wire);
+			if (field == 2)
+				px_pb_read_bytes(&sub, wire, &amount, 80);
+			else
+				px_pb_skip(&sub, wire);
+		}
+	}
+	if (ok && !px_cursor_ok(&cur))
+		ok = px_err_set(err, PX_E_MALFORMED, "balance reply: %s", px_cursor_error(&cur));
+	if (ok && (amount.len == 0 || amount.len >= cap))
+		ok = px_err_set(err, PX_E_MALFORMED, "balance reply: amount of %zu bytes", amount.len);
+	if (ok)
+		snprintf(out, cap, "%.*s", (int)amount.len, (const char *)amount.ptr);
+	px_buf_free(&req);
+	px_buf_free(&val);
+	return ok;
+}
+
+/* The Any of field 1 of a response, decoded as an IBC message. */
+static bool any_field(struct px_err *err, struct ibc_msg *out, const struct px_buf *val,
+		      const char *what)
+{
+	struct px_cursor cur = px_cursor_init(val->data, val->len);
+	struct px_slice any = { NULL, 0 };
+	uint32_t field, wire;
+
+	while (px_cursor_more(&cur)) {
+		px_pb_read_tag(&cur, &field, &wire);
+		if (field == 1)
+			px_pb_read_bytes(&cur, wire, &any, RLY_IBCQ_MAX_RESPONSE);
+		else
+			px_pb_skip(&cur, wire);
+	}
+	if (!px_cursor_ok(&cur) || !any.len)
+		return px_err_set(err, PX_E_MALFORMED, "%s reply: %s", what,
+				  px_cursor_ok(&cur) ? "no value" : px_cursor_error(&cur));
+	return ibc_msg_decode_any(err, out, any.ptr, any.len);
+}
+
+bool rly_ibcq_client_health(struct px_err *err, struct rly_ibcq_client_health *out,
+			    struct cmt_client *c, const char *client_id, uint32_t timeout_ms)
+{
+	struct px_buf req = PX_BUF_INIT, val = PX_BUF_INIT;
+	struct ibc_msg m;
+	bool found = false, ok;
+
+	memset(out, 0, sizeof(*out));
+	rly_ibcq_req_id(&req, client_id);
+	ok = rly_ibcq_call(err, &val, &found, c, "/ibc.core.client.v1.Query/ClientState", &req,
+			   timeout_ms);
+	if (ok && !found)
+		ok = px_err_set(err, PX_E_IBC_NOT_FOUND, "client %s not found", client_id);
+	if (ok && (!any_field(err, &m, &val, "ClientState") || m.kind != IBC_MSG_TM_CLIENT_STATE))
+		ok = err && err->code ? false
+				      : px_err_set(err, PX_E_UNSUPPORTED, "client %s is not 07-tendermint",
+						   client_id);
+	if (ok) {
+		const struct ibc_tm_client_state *cs = &m.u.tm_client_state;
+
+		snprintf(out->chain_id, sizeof(out->chain_id), "%s", cs->chain_id);
+		out->latest_height = cs->latest_height;
+		out->frozen = !ibc_height_is_zero(cs->frozen_height);
+		out->trusting_period_ns = cs->trusting_period;
+	}
+	/* QueryConsensusStateRequest{client_id = 1, latest_height = 4 (bool)} */
+	req.len = 0;
+	val.len = 0;
+	rly_ibcq_req_id(&req, client_id);
+	px_pb_put_bool(&req, 4, true);
+	if (ok)
+		ok = rly_ibcq_call(err, &val, &found, c, "/ibc.core.client.v1.Query/ConsensusState",
+				   &req, timeout_ms);
+	if (ok && !found)
+		ok = px_err_set(err, PX_E_IBC_NOT_FOUND, "client %s has no latest consensus state",
+				client_id);
+	if (ok && (!any_field(err, &m, &val, "ConsensusState") ||
+		   m.kind != IBC_MSG_TM_CONSENSUS_STATE))
+		ok = err && err->code ? false
+				      : px_err_set(err, PX_E_UNSUPPORTED,
+						   "consensus state of %s is not 07-tendermint", client_id);
+	if (ok)
+		out->consensus_time = m.u.tm_consensus_state.timestamp;
+	px_buf_free(&req);
+	px_buf_free(&val);
+	return ok;
+}

@@ -170,4 +170,25 @@ bool rly_ibcq_unreceived(struct px_err *err, struct rly_ibcq_seqs *out, struct c
 			 bool acks, const char *port, const char *channel, const uint64_t *seqs,
 			 size_t n, uint32_t timeout_ms) PX_MUST_CHECK;
 
+/* --- bank balance and client health ------------------------------------- */
+
+/* The balance of address in denom as decimal text ("0" when it has none). */
+bool rly_ibcq_balance(struct px_err *err, char *out, size_t cap, struct cmt_client *c,
+		      const char *address, const char *denom, uint32_t timeout_ms) PX_MUST_CHECK;
+
+/* What an operator checks of a 07-tendermint client: whom it follows, how
+ * far, whether it is frozen, and when its latest consensus state was made
+ * (it expires at consensus_time + trusting period). Read over plain
+ * queries (not proven: for health reports, not for relaying). */
+struct rly_ibcq_client_health {
+	char chain_id[IBC_CHAIN_ID_MAX + 1];
+	struct ibc_height latest_height;
+	bool frozen;
+	uint64_t trusting_period_ns;
+	struct px_time consensus_time;
+};
+bool rly_ibcq_client_health(struct px_err *err, struct rly_ibcq_client_health *out,
+			    struct cmt_client *c, const char *client_id,
+			    uint32_t timeout_ms) PX_MUST_CHECK;
+
 #endif

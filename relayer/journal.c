@@ -149,6 +149,49 @@ bool rly_journal_payload(struct rly_journal *j, struct px_err *err, const struct
 	return j->ops->payload(j, err, k, data, ack, ack_height, found);
 }
 
+/* An id may be empty (not made yet) but not longer than max. */
+static bool id_ok(struct px_err *err, const char *what, const char *s, size_t max)
+{
+	if (strnlen(s, max + 1) > max)
+		return px_err_set(err, PX_E_USAGE, "journal: %s longer than %zu characters", what, max);
+	return true;
+}
+
+bool rly_journal_path_get(struct rly_journal *j, struct px_err *err, const char *name,
+			  struct rly_path_ids *out, bool *found)
+{
+	if (!j || !name || !out || !found)
+		return px_err_set(err, PX_E_USAGE, "journal: bad arguments");
+	memset(out, 0, sizeof(*out));
+	*found = false;
+	if (!str_ok(err, "path name", name, RLY_JOURNAL_PATH_MAX))
+		return false;
+	if (!j->ops->path_get(j, err, name, out, found)) {
+		memset(out, 0, sizeof(*out));
+		*found = false;
+		return false;
+	}
+	return true;
+}
+
+bool rly_journal_path_put(struct rly_journal *j, struct px_err *err, const char *name,
+			  const struct rly_path_ids *ids)
+{
+	if (!j || !name || !ids)
+		return px_err_set(err, PX_E_USAGE, "journal: bad arguments");
+	if (!str_ok(err, "path name", name, RLY_JOURNAL_PATH_MAX) ||
+	    !str_ok(err, "chain", ids->chain[0], RLY_JOURNAL_CHAIN_MAX) ||
+	    !str_ok(err, "chain", ids->chain[1], RLY_JOURNAL_CHAIN_MAX) ||
+	    !str_ok(err, "port", ids->port, RLY_JOURNAL_PORT_MAX))
+		return false;
+	for (int i = 0; i < 2; i++)
+		if (!id_ok(err, "client id", ids->client[i], RLY_JOURNAL_ID_MAX) ||
+		    !id_ok(err, "connection id", ids->connection[i], RLY_JOURNAL_ID_MAX) ||
+		    !id_ok(err, "channel id", ids->channel[i], RLY_JOURNAL_ID_MAX))
+			return false;
+	return j->ops->path_put(j, err, name, ids);
+}
+
 bool rly_journal_transition(struct rly_journal *j, struct px_err *err,
 			    const struct rly_packet_key *k, const struct rly_transition *t)
 {

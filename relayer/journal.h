@@ -153,6 +153,20 @@ struct rly_backlog {
 	uint64_t oldest_sequence;
 };
 
+/* The ids `pontifex start` made for a path whose configuration says
+ * "create" (table paths), so that a restart reuses them instead of making
+ * new ones. Side 0 is the path's a, side 1 its b; an empty id was not
+ * made yet (a handshake stopped half way). */
+#define RLY_JOURNAL_PATH_MAX 64		/* path names */
+#define RLY_JOURNAL_ID_MAX 128		/* client, connection, channel ids (IBC_ID_MAX) */
+struct rly_path_ids {
+	char chain[2][RLY_JOURNAL_CHAIN_MAX + 1];
+	char port[RLY_JOURNAL_PORT_MAX + 1];
+	char client[2][RLY_JOURNAL_ID_MAX + 1];
+	char connection[2][RLY_JOURNAL_ID_MAX + 1];
+	char channel[2][RLY_JOURNAL_ID_MAX + 1];
+};
+
 typedef bool (*rly_packet_fn)(void *arg, const struct rly_packet_record *rec);
 typedef bool (*rly_backlog_fn)(void *arg, const struct rly_backlog *b);
 typedef int64_t (*rly_journal_clock_fn)(void *arg);
@@ -189,6 +203,10 @@ struct rly_journal_ops {
 			      const struct rly_packet_ack *acks, size_t n_acks, size_t *inserted);
 	bool (*payload)(struct rly_journal *j, struct px_err *err, const struct rly_packet_key *k,
 			struct px_buf *data, struct px_buf *ack, uint64_t *ack_height, bool *found);
+	bool (*path_get)(struct rly_journal *j, struct px_err *err, const char *name,
+			 struct rly_path_ids *out, bool *found);
+	bool (*path_put)(struct rly_journal *j, struct px_err *err, const char *name,
+			 const struct rly_path_ids *ids);
 };
 
 /* Backends embed this as their first member. */
@@ -269,6 +287,14 @@ bool rly_journal_record_height(struct rly_journal *j, struct px_err *err, const 
 bool rly_journal_payload(struct rly_journal *j, struct px_err *err, const struct rly_packet_key *k,
 			 struct px_buf *data, struct px_buf *ack, uint64_t *ack_height,
 			 bool *found) PX_MUST_CHECK;
+
+/* The ids recorded for path `name`; *found false (out zeroed) when none. */
+bool rly_journal_path_get(struct rly_journal *j, struct px_err *err, const char *name,
+			  struct rly_path_ids *out, bool *found) PX_MUST_CHECK;
+/* Records (or replaces) the ids of path `name`. The chains and the port
+ * must be set; ids may be empty. */
+bool rly_journal_path_put(struct rly_journal *j, struct px_err *err, const char *name,
+			  const struct rly_path_ids *ids) PX_MUST_CHECK;
 
 /* Checks a key's strings (lengths, non-empty) and sequence > 0. */
 bool rly_packet_key_check(struct px_err *err, const struct rly_packet_key *k) PX_MUST_CHECK;

@@ -11,9 +11,11 @@
  * shell.
  *
  * Schema versions (PRAGMA user_version): 1 had no packet data and no acks;
- * 2 adds packets.data and the acks table. A version 1 file is upgraded in
- * place when opened (its packets keep an empty data column: they were
- * recorded by a pontifex that did not relay them). */
+ * 2 adds packets.data and the acks table; 3 adds the paths table (the ids
+ * `start` made for paths whose config says "create"). An older file is
+ * upgraded in place when opened (version 1 packets keep an empty data
+ * column: they were recorded by a pontifex that did not relay them; the
+ * paths table of a version 1 or 2 file starts empty). */
 #include "relayer/journal.h"
 
 #include <stdio.h>
@@ -23,7 +25,7 @@
 
 #include <sqlite3.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define SQL_MAX 1024
 #define PX_STR_(x) #x
 #define PX_STR(x) PX_STR_(x)
@@ -43,7 +45,16 @@ struct sq_journal {
 	" at_ms INTEGER NOT NULL," \
 	" PRIMARY KEY (src_chain, src_port, src_channel, sequence)) WITHOUT ROWID;"
 
-/* From version 1: the data column and the acks table. */
+#define PATHS_TABLE \
+	"CREATE TABLE IF NOT EXISTS paths (" \
+	" name TEXT PRIMARY KEY, port TEXT NOT NULL," \
+	" a_chain TEXT NOT NULL, a_client TEXT NOT NULL, a_connection TEXT NOT NULL," \
+	" a_channel TEXT NOT NULL," \
+	" b_chain TEXT NOT NULL, b_client TEXT NOT NULL, b_connection TEXT NOT NULL," \
+	" b_channel TEXT NOT NULL, updated_ms INTEGER NOT NULL);"
+
+/* From version 1: the data column and the acks table. Versions 1 and 2
+ * get the paths table from the schema below (CREATE ... IF NOT EXISTS). */
 static const char upgrade_1_2[] = "ALTER TABLE packets ADD COLUMN data BLOB;" ACKS_TABLE;
 
 static const char schema[] =
@@ -69,7 +80,7 @@ static const char schema[] =
 	" PRIMARY KEY (src_chain, src_port, src_channel, sequence, n)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS cursors ("
 	" chain TEXT PRIMARY KEY, height INTEGER NOT NULL, updated_ms INTEGER NOT NULL);"
-	ACKS_TABLE;
+	ACKS_TABLE PATHS_TABLE;
 
 #define RECORD_COLUMNS \
 	"src_chain, src_port, src_channel, sequence, dst_chain, dst_port, dst_channel," \
@@ -618,6 +629,73 @@ static bool sq_backlog(struct rly_journal *j, struct px_err *err, rly_backlog_fn
 	return true;
 }
 
+/* ---- paths --------------------------------------------------------------- */
+
+static bool sq_path_get(struct rly_journal *j, struct px_err *err, const char *name,
+			struct rly_path_ids *out, bool *found)
+{
+	struct sq_journal *s = sq(j);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT port, a_chain, a_client, a_connection, a_channel,"
+			       " b_chain, b_client, b_connection, b_channel FROM paths WHERE name = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(err, s->db, "read path");
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_text(out->port, sizeof(out->port), st, 0);
+		for (int i = 0; i < 2; i++) {
+			col_text(out->chain[i], sizeof(out->chain[i]), st, 1 + 4 * i);
+			col_text(out->client[i], sizeof(out->client[i]), st, 2 + 4 * i);
+			col_text(out->connection[i], sizeof(out->connection[i]), st, 3 + 4 * i);
+			col_text(out->channel[i], sizeof(out->channel[i]), st, 4 + 4 * i);
+		}
+		*found = true;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(err, s->db, "read path");
+	return true;
+}
+
+static bool sq_path_put(struct rly_journal *j, struct px_err *err, const char *name,
+			const struct rly_path_ids *ids)
+{
+	struct sq_journal *s = sq(j);
+	sqlite3_stmt *st = NULL;
+	bool ok = false;
+
+	if (!tx_begin(s, err))
+		return false;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO paths (name, port, a_chain, a_client,"
+			       " a_connection, a_channel, b_chain, b_client, b_connection, b_channel,"
+			       " updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+			       " ON CONFLICT (name) DO UPDATE SET port = excluded.port,"
+			       " a_chain = excluded.a_chain, a_client = excluded.a_client,"
+			       " a_connection = excluded.a_connection, a_channel = excluded.a_channel,"
+			       " b_chain = excluded.b_chain, b_client = excluded.b_client,"
+			       " b_connection = excluded.b_connection, b_channel = excluded.b_channel,"
+			       " updated_ms = excluded.updated_ms", -1, &st, NULL) != SQLITE_OK) {
+		db_fail(err, s->db, "record path");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, ids->port, -1, SQLITE_TRANSIENT);
+	for (int i = 0; i < 2; i++) {
+		sqlite3_bind_text(st, 3 + 4 * i, ids->chain[i], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4 + 4 * i, ids->client[i], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5 + 4 * i, ids->connection[i], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 6 + 4 * i, ids->channel[i], -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int64(st, 11, now_ms(j));
+	ok = step_done(s, err, st, "record path");
+out:
+	sqlite3_finalize(st);
+	return tx_end(s, err, ok);
+}
+
 /* ---- claims --------------------------------------------------------------- */
 
 static bool sq_claim(struct rly_journal *j, struct px_err *err, const struct rly_packet_filter *f,
@@ -716,7 +794,7 @@ static void sq_close(struct rly_journal *j)
 static const struct rly_journal_ops sqlite_ops = {
 	"sqlite", sq_close, sq_put_sent, sq_transition, sq_claim, sq_release,
 	sq_cursor_get, sq_cursor_set, sq_get, sq_list, sq_counts, sq_backlog,
-	sq_record_height, sq_payload,
+	sq_record_height, sq_payload, sq_path_get, sq_path_put,
 };
 
 static bool prepare_all(struct sq_journal *s, struct px_err *err)

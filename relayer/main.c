@@ -29,6 +29,8 @@ static const char main_usage[] =
 	"  query packet|pending  a packet's state, or what is left to relay on a channel\n"
 	"  create client|connection|channel PATH  clients and handshakes of a path\n"
 	"  start [--path NAME]  run the relayer daemon (pontifex start --help)\n"
+	"  clear packets CHAIN PORT CHANNEL  relay what is pending on a channel now\n"
+	"  health-check   endpoints, chain ids, clocks, keys, balances, client expiry\n"
 	"  demo           two local chains, a channel, transfers relayed both ways\n"
 	"  help           show this text\n"
 	"  version        show the version\n"
@@ -115,6 +117,10 @@ int main(int argc, char **argv)
 		return rly_cmd_create(&cli, argc - optind, argv + optind);
 	if (strcmp(cmd, "start") == 0)
 		return rly_cmd_start(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "clear") == 0)
+		return rly_cmd_clear(&cli, argc - optind, argv + optind);
+	if (strcmp(cmd, "health-check") == 0)
+		return rly_cmd_health(&cli, argc - optind, argv + optind);
 	if (strcmp(cmd, "demo") == 0)
 		return rly_cmd_demo(&cli, argc - optind, argv + optind);
 	px_err_set(&err, PX_E_USAGE, "unknown command '%s' (see pontifex --help)", cmd);

@@ -76,6 +76,34 @@ static bool connect_wait(struct px_err *err, struct rly_chain *c, uint32_t timeo
 	return true;
 }
 
+/* Waits until the node's latest height is above h (a new chain: the
+ * light block at h needs the validators of h + 1), at most until
+ * deadline_ms. */
+static bool wait_above(struct px_err *err, struct rly_chain *c, int64_t h, int64_t deadline_ms)
+{
+	for (;;) {
+		json_t *res = NULL;
+		const char *s;
+		int64_t latest = 0;
+
+		if (!cmt_client_call_sync(err, &res, c->rpc, "status", json_object(), 10000))
+			return false;
+		s = json_string_value(json_object_get(json_object_get(res, "sync_info"),
+						      "latest_block_height"));
+		if (s)
+			latest = strtoll(s, NULL, 10);
+		json_decref(res);
+		if (latest > h)
+			return true;
+		if (now_ms() >= deadline_ms)
+			return px_err_set(err, PX_E_RPC, "chain %s: still at height %" PRId64
+					  ", below the trusted height %" PRId64 " + 1", c->cfg->id,
+					  latest, h);
+		if (!pause_ms(err, c->loop, 100))
+			return false;
+	}
+}
+
 bool rly_chain_open(struct px_err *err, struct rly_chain *out, struct cmt_loop *loop,
 		    const struct rly_config_chain *cfg, const struct rly_chain_opts *opts,
 		    uint32_t timeout_ms)
@@ -122,6 +150,8 @@ bool rly_chain_open(struct px_err *err, struct rly_chain *out, struct cmt_loop *
 	if (!cmt_client_new(err, &c->rpc, loop, &co) || !connect_wait(err, c, timeout_ms, opts->connect_once))
 		goto out;
 
+	if (!wait_above(err, c, anchor.height, now_ms() + timeout_ms))
+		goto out;
 	fo.chain_id = cfg->id;
 	fo.tm.trust_num = cfg->trust_num;
 	fo.tm.trust_den = cfg->trust_den;

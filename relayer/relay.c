@@ -348,7 +348,7 @@ static bool refresh_client(struct relay *r, struct px_err *err, struct r_path *r
 	if (rp->client_h[side] == 0) {
 		struct ibc_height h;
 
-		if (!rly_end_client_height(err, &h, dst))
+		if (!relay_client_height(err, &h, dst))
 			return false;
 		rp->client_h[side] = (int64_t)h.revision_height;
 	}
@@ -357,7 +357,7 @@ static bool refresh_client(struct relay *r, struct px_err *err, struct r_path *r
 	if (head - rp->client_h[side] <= REFRESH_BLOCKS)
 		return true;
 	rly_msgs_init(&m);
-	ok = rly_path_update_msgs(err, &m, &version, dst, src, head - 1);
+	ok = relay_update_msgs(err, &m, &version, dst, src, head - 1);
 	if (ok && m.n) {
 		*worked = true;
 		ok = relay_submit_updates(r, err, rp, dst, &m, version);
@@ -391,6 +391,7 @@ static void path_round(struct relay *r, struct r_path *rp, bool *worked)
 	if (is_verify(err.code)) {
 		rp->halted = true;
 		r->halt = err;
+		relay_obs_halted(r, rp, &err);
 		px_error(MOD, "path %s HALTED: verification failed (%d %s): %s; nothing more is "
 			 "submitted for it", rp->cfg->name, err.code, px_code_name(err.code), err.msg);
 		return;
@@ -407,21 +408,44 @@ static void path_round(struct relay *r, struct r_path *rp, bool *worked)
 		rp->backoff_ms, rp->spoiled ? ", one packet per transaction for a while" : "");
 }
 
-/* --- setup ------------------------------------------------------------------- */
-
-static bool end_ready(struct px_err *err, const struct rly_config_path *p)
+/* A light client attack shown by a chain's witness (witness.h): the
+ * evidence goes to the counterparty of every path over that chain, and
+ * those paths stop for the rest of the process. */
+static void witness_react(struct relay *r)
 {
-	const struct rly_config_end *e[2] = { &p->a, &p->b };
+	uint32_t timeout = r->o->tx_timeout_ms ? r->o->tx_timeout_ms : 30000;
 
-	for (int i = 0; i < 2; i++)
-		if (strcmp(e[i]->client, "create") == 0 || strcmp(e[i]->connection, "create") == 0 ||
-		    strcmp(e[i]->channel, "create") == 0)
-			return px_err_set(err, PX_E_CONFIG, "path %s: %s's client, connection and "
-					  "channel must be ids (run `pontifex create channel %s` "
-					  "and put the ids it prints into the configuration)",
-					  p->name, e[i]->chain, p->name);
-	return true;
+	for (size_t i = 0; i < r->n_chains; i++) {
+		struct r_chain *ch = &r->chains[i];
+		const struct rly_attack *a = rly_witness_attack(ch->wit);
+
+		if (!a || ch->attack_done)
+			continue;
+		ch->attack_done = true;
+		px_err_clear(&r->halt);
+		px_err_set(&r->halt, PX_E_CONFLICT, "light client attack on chain %s at height %"
+			   PRId64 " (witness %s)", ch->c.cfg->id, a->evidence.conflicting_height,
+			   a->witness);
+		for (size_t k = 0; k < r->n_paths; k++) {
+			struct r_path *rp = &r->paths[k];
+			bool on_a = rp->p.a.chain == &ch->c;
+			struct px_err err = { 0 };
+
+			if (!on_a && rp->p.b.chain != &ch->c)
+				continue;
+			if (!rly_witness_respond(ch->wit, &err, on_a ? &rp->p.b : &rp->p.a,
+						 on_a ? &rp->p.a : &rp->p.b, timeout))
+				px_error(MOD, "path %s: no misbehaviour evidence submitted: %s (%d %s)",
+					 rp->cfg->name, err.msg, err.code, px_code_name(err.code));
+			rp->halted = true;
+			relay_obs_halted(r, rp, &r->halt);
+			px_error(MOD, "path %s HALTED: %s; nothing more is relayed over it",
+				 rp->cfg->name, r->halt.msg);
+		}
+	}
 }
+
+/* --- setup ------------------------------------------------------------------- */
 
 static struct r_chain *chain_of(struct relay *r, const char *id)
 {
@@ -450,8 +474,6 @@ static bool setup(struct relay *r, struct px_err *err)
 
 		if (r->o->path && strcmp(r->o->path, p->name) != 0)
 			continue;
-		if (!end_ready(err, p))
-			goto fail;
 		r->paths[r->n_paths++].cfg = p;
 		for (int s = 0; s < 2; s++) {
 			bool seen = false;
@@ -504,7 +526,7 @@ static bool setup(struct relay *r, struct px_err *err)
 			goto fail;
 		rly_watch_init(&ch->w, want[i]->id, r->routes, r->n_paths, cfg);
 		co.home = r->o->home;
-		co.subscribe = true;
+		co.subscribe = !r->o->clear;	/* `clear packets` does not follow */
 		co.start_height = found ? (int64_t)cursor : 0;
 		co.on_event = rly_watch_event;
 		co.event_arg = &ch->w;
@@ -516,6 +538,12 @@ static bool setup(struct relay *r, struct px_err *err)
 		}
 		ch->open = true;
 		r->n_chains++;
+		{
+			struct rly_witness_opts wo = { .metrics = relay_obs_witness_metrics(r) };
+
+			if (!rly_witness_attach(err, &ch->wit, r->loop, want[i], ch->c.fetch, &wo))
+				goto fail;
+		}
 		if (found)
 			px_info(MOD, "chain %s: resuming after height %" PRIu64 " (journal cursor)",
 				want[i]->id, cursor);
@@ -532,6 +560,8 @@ static bool setup(struct relay *r, struct px_err *err)
 
 		rly_path_from_config(&rp->p, rp->cfg, &chain_of(r, rp->cfg->a.chain)->c,
 				     &chain_of(r, rp->cfg->b.chain)->c);
+		if (!relay_ends_resolve(r, err, rp, &r->routes[i]))
+			goto fail;
 		px_info(MOD, "relaying path %s: %s %s/%s <-> %s %s/%s", rp->cfg->name,
 			rp->cfg->a.chain, rp->p.a.port_id, rp->p.a.channel_id, rp->cfg->b.chain,
 			rp->p.b.port_id, rp->p.b.channel_id);
@@ -543,14 +573,14 @@ fail:
 	return false;
 }
 
-static void owner_name(char *out, size_t cap)
+static void owner_name(char *out, size_t cap, const char *who)
 {
 	char host[64] = "localhost";
 
 	if (gethostname(host, sizeof(host) - 1) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = 0;
-	snprintf(out, cap, "pontifex@%.50s", host);
+	snprintf(out, cap, "%s@%.40s", who, host);
 }
 
 bool rly_relay_run(struct px_err *err, const struct rly_relay_opts *o)
@@ -567,13 +597,14 @@ bool rly_relay_run(struct px_err *err, const struct rly_relay_opts *o)
 	r.max_msgs = o->cfg->max_msgs ? (size_t)o->cfg->max_msgs : 30;
 	if (r.max_msgs > RLY_MSGS_MAX)
 		r.max_msgs = RLY_MSGS_MAX;
-	owner_name(r.owner, sizeof(r.owner));
+	owner_name(r.owner, sizeof(r.owner), o->clear ? "pontifex-clear" : "pontifex");
 	/* Claims of an earlier run of this relayer (killed) are ours again. */
 	if (!rly_journal_release(r.j, err, r.owner) || !cmt_loop_new(err, &r.loop) ||
-	    !setup(&r, err))
+	    !relay_obs_start(&r, err) || !setup(&r, err) || !relay_clear_start(&r, err))
 		goto out;
 	while (!relay_stopping(&r)) {
 		size_t running = 0;
+		bool cleared = false;
 		int64_t now;
 
 		if (!cmt_loop_service(r.loop, worked ? 0 : 100)) {
@@ -581,6 +612,10 @@ bool rly_relay_run(struct px_err *err, const struct rly_relay_opts *o)
 			goto out;
 		}
 		drain(&r, &changed);
+		if (!relay_clear_tick(&r, err, &cleared))
+			goto out;
+		if (cleared)
+			break;
 		now = relay_mono_ms();
 		worked = false;
 		if (!changed && now - last_round < IDLE_ROUND_MS)
@@ -590,6 +625,7 @@ bool rly_relay_run(struct px_err *err, const struct rly_relay_opts *o)
 		for (size_t i = 0; i < r.n_paths && !relay_stopping(&r); i++) {
 			struct r_path *rp = &r.paths[i];
 
+			witness_react(&r);
 			if (rp->halted)
 				continue;
 			running++;
@@ -598,6 +634,7 @@ bool rly_relay_run(struct px_err *err, const struct rly_relay_opts *o)
 			path_round(&r, rp, &worked);
 			drain(&r, &changed);
 		}
+		relay_obs_round(&r);
 		if (worked)
 			changed = true;
 		if (running == 0) {
@@ -617,8 +654,10 @@ out:
 		if (!rly_journal_release(r.j, &e2, r.owner))
 			px_warn(MOD, "releasing claims: %s", e2.msg);
 	}
+	relay_obs_stop(&r);	/* its listeners read the chains */
 	for (size_t i = r.n_chains; i-- > 0;) {
 		rly_chain_close(&r.chains[i].c);
+		rly_witness_free(r.chains[i].wit);	/* after its light client */
 		rly_watch_free(&r.chains[i].w);
 	}
 	free(r.chains);

@@ -33,6 +33,7 @@
 #include "common/errors.h"
 #include "ibc/types.h"
 #include "relayer/config.h"
+#include "relayer/ibcquery.h"
 #include "relayer/journal.h"
 
 #define RLY_EV_ACK_MAX (64u << 10)	/* bytes of one acknowledgement we relay */
@@ -158,6 +159,70 @@ size_t rly_plan_batch(size_t n_pending, size_t n_update, size_t max_msgs);
 bool rly_plan_fresh(enum rly_packet_state state, int64_t updated_ms, int64_t now_ms,
 		    int64_t window_ms);
 
+/* --- clearing (relay_clear.c) -------------------------------------------- */
+
+/* What the chains said was pending on one direction of a path when it was
+ * cleared, and what clearing put into the journal for it. */
+struct rly_clear_dir {
+	char src_chain[RLY_JOURNAL_CHAIN_MAX + 1];
+	char src_port[RLY_JOURNAL_PORT_MAX + 1];
+	char src_channel[RLY_JOURNAL_CHANNEL_MAX + 1];
+	char dst_chain[RLY_JOURNAL_CHAIN_MAX + 1];
+	char dst_port[RLY_JOURNAL_PORT_MAX + 1];
+	char dst_channel[RLY_JOURNAL_CHANNEL_MAX + 1];
+	bool filtered;		/* packet_filter refuses the channel: skipped */
+	size_t commitments;	/* packet commitments on the source */
+	size_t unreceived;	/* of them not received on the destination */
+	size_t unacked;		/* received, acknowledged, ack not back yet */
+	size_t journalled;	/* packets added to the journal (from tx_search) */
+	size_t acks_journalled;	/* acknowledgements added to the journal */
+	size_t missing;		/* pending, but the node's tx index lacks the event */
+	struct rly_ibcq_seqs seqs; /* unreceived and unacked, sorted, owned */
+};
+
+/* What `clear packets` reports: the first clearing of the path, both
+ * directions (0: a -> b, 1: b -> a). */
+struct rly_clear_report {
+	const char *path;	/* borrowed from the config */
+	struct rly_clear_dir dir[2];
+	size_t rounds;		/* clearings it took until nothing was pending */
+};
+void rly_clear_report_free(struct rly_clear_report *rep);
+
+/* tx_search queries, checked and built: the send_packet event of a packet
+ * on the source (by source port, channel and sequence) or the
+ * write_acknowledgement event of it on the destination (by destination
+ * port, channel and sequence). Ids must be ICS-24 identifiers (they go
+ * between quotes): PX_E_USAGE otherwise, or when cap is too small. */
+bool rly_clear_query_send(struct px_err *err, char *out, size_t cap, const char *port,
+			  const char *channel, uint64_t sequence) PX_MUST_CHECK;
+bool rly_clear_query_ack(struct px_err *err, char *out, size_t cap, const char *port,
+			 const char *channel, uint64_t sequence) PX_MUST_CHECK;
+
+/* What a tx_search answer holds for one packet. want names it: for SEND
+ * its source port/channel and sequence plus its destination port/channel,
+ * for WRITE_ACK the same (the ack's event carries the whole packet).
+ * Only transactions with code 0 count. The event found must match the
+ * commitment the chain stores (commitment: the v1 packet commitment for
+ * SEND, sha256(ack) for WRITE_ACK, IBC_COMMITMENT_LEN bytes): then *out
+ * holds it (the caller frees it with rly_ev_free), *height its block and
+ * *found is true. No matching event: *found false, true returned. Events
+ * that name the packet but do not match the commitment, with none that
+ * does: PX_E_VALUE_MISMATCH (the node's index is not to be trusted). A
+ * malformed answer: PX_E_MALFORMED. */
+bool rly_clear_pick(struct px_err *err, struct rly_ev *out, uint64_t *height, bool *found,
+		    const json_t *result, enum rly_ev_kind kind, const struct ibc_packet *want,
+		    const uint8_t *commitment, size_t commitment_len) PX_MUST_CHECK;
+
+/* Sorted, duplicate-free union of two sequence lists into out (owned;
+ * out's old contents are freed). False only when out of memory. */
+bool rly_clear_seqs_union(struct rly_ibcq_seqs *out, const uint64_t *a, size_t na,
+			  const uint64_t *b, size_t nb) PX_MUST_CHECK;
+
+/* Whether clearing is due: interval (blocks, 0 = never) since the heights
+ * of the last clearing, for either chain of a path. */
+bool rly_clear_due(uint64_t interval, const int64_t last[2], const int64_t head[2]);
+
 /* --- the engine ------------------------------------------------------------ */
 
 struct rly_relay_opts {
@@ -168,10 +233,23 @@ struct rly_relay_opts {
 	const volatile sig_atomic_t *stop;	/* set by a signal handler */
 	uint32_t connect_timeout_ms;		/* 0: 30000 */
 	uint32_t tx_timeout_ms;			/* inclusion wait; 0: 30000 */
+	/* `clear packets`: with clear set, the path (o->path) is cleared,
+	 * relayed, and cleared again until the chains show nothing pending
+	 * on it (true), or clear_timeout_ms (0: 300000) passes (PX_E_RPC).
+	 * The chains are not followed (no events, cursors untouched) and
+	 * nothing is created. clear->path is set; the caller frees it with
+	 * rly_clear_report_free. */
+	struct rly_clear_report *clear;
+	uint32_t clear_timeout_ms;
 };
 
-/* Runs until *stop. Paths whose ids are not all set are refused
- * (PX_E_CONFIG: run `pontifex create channel` first). A header or proof
+/* Runs until *stop. A path whose config says "create" gets its ids from
+ * the journal (table paths) or, when the journal has none, has them made
+ * (clients, connection, channel) and recorded there, with the lines to
+ * put into config.yaml logged; an id in the config that disagrees with
+ * the journal is PX_E_CONFIG. Every path is cleared (what the chains say
+ * is pending goes into the journal) at start and every clear_interval
+ * blocks. A header or proof
  * that fails verification halts its path (logged with the 3xx code);
  * when no path is left running it returns false with that code. Chains
  * that cannot be reached at start: PX_E_RPC. RPC trouble later is logged

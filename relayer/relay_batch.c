@@ -22,6 +22,7 @@
 bool relay_prove(struct px_err *err, struct rly_proof *out, struct rly_end *e, int which,
 		      const struct ibc_packet *p, int64_t version)
 {
+	struct relay_lc_mark mk;
 	struct ibc_path key;
 	bool ok;
 
@@ -34,7 +35,12 @@ bool relay_prove(struct px_err *err, struct rly_proof *out, struct rly_end *e, i
 	else
 		ok = ibc_path_packet_ack(err, &key, p->destination_port, p->destination_channel,
 					 p->sequence);
-	return ok && rly_end_prove(err, out, e, key.s, version);
+	if (!ok)
+		return false;
+	relay_lc_begin(&mk, e->chain, NULL);
+	ok = rly_end_prove(err, out, e, key.s, version);
+	relay_lc_end(&mk, ok, err);
+	return ok;
 }
 
 static bool value_is(const struct rly_proof *pr, const uint8_t want[IBC_COMMITMENT_LEN])
@@ -48,10 +54,17 @@ static bool value_is(const struct rly_proof *pr, const uint8_t want[IBC_COMMITME
 bool relay_header_time(struct px_err *err, uint64_t *out, struct rly_end *e, int64_t height)
 {
 	const struct tm_trusted *t = rly_fetch_verified(e->chain->fetch, height);
+	struct relay_lc_mark mk;
+	bool ok;
 
-	if (!t && !rly_fetch_update_to(err, &t, e->chain->fetch, height)) {
-		px_err_prefix(err, "%s: ", e->chain->cfg->id);
-		return false;
+	if (!t) {
+		relay_lc_begin(&mk, e->chain, NULL);
+		ok = rly_fetch_update_to(err, &t, e->chain->fetch, height);
+		relay_lc_end(&mk, ok, err);
+		if (!ok) {
+			px_err_prefix(err, "%s: ", e->chain->cfg->id);
+			return false;
+		}
 	}
 	*out = t->header.time.seconds < 0 ? 0 : (uint64_t)t->header.time.seconds * 1000000000ull +
 						       (uint64_t)t->header.time.nanos;
@@ -94,7 +107,32 @@ static void keep_acks(struct relay *r, struct r_path *rp, const struct rly_end *
 	free(h.sent);
 }
 
-/* Signs and broadcasts m on dst; marks the packets `sub` with the hash,
+/* The packets of one transaction, marked `sub` with its hash once it is
+ * signed and before it is broadcast: after a crash at any point the
+ * journal knows the transaction may exist, and the packets wait for the
+ * destination's state instead of being submitted twice. */
+struct signed_ctx {
+	struct relay *r;
+	struct item **its;
+	size_t n;
+	enum rly_packet_state sub;
+	bool moved;
+};
+
+static bool on_signed(void *arg, struct px_err *err, const char *hash)
+{
+	struct signed_ctx *c = arg;
+
+	c->moved = true;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!relay_move_submitted(c->r, c->its[i], c->sub, hash) &&
+		    px_err_is_set(&c->r->fatal))
+			return px_err_set(err, c->r->fatal.code, "%s", c->r->fatal.msg);
+	}
+	return true;
+}
+
+/* Signs m on dst, marks the packets `sub` with the hash, broadcasts,
  * waits for the block and marks them `done`. False with err when nothing
  * or not all of it went through. */
 static bool submit(struct relay *r, struct px_err *err, struct r_path *rp, struct rly_end *dst,
@@ -106,24 +144,35 @@ static bool submit(struct relay *r, struct px_err *err, struct r_path *rp, struc
 	struct cosmos_any anys[RLY_MSGS_MAX];
 	char hash[RLY_TX_HASH_HEX_LEN + 1];
 	int64_t t0 = relay_mono_ms();
+	struct signed_ctx sc = { r, its, n, sub, false };
 	bool ok;
 
 	memset(&res, 0, sizeof(res));
 	rly_msgs_any(m, anys);
-	if (!rly_txsub_submit(err, &res, dst->chain->tx, anys, m->n, NULL)) {
+	if (!rly_txsub_submit_ex(err, &res, dst->chain->tx, anys, m->n, NULL, on_signed, &sc)) {
+		enum rly_packet_state back =
+			sub == RLY_PKT_ACK_SUBMITTED ? RLY_PKT_RECEIVED : RLY_PKT_SENT;
+
+		/* refused before any block: the packets go back one step */
+		for (size_t i = 0; sc.moved && i < n; i++) {
+			if (its[i]->rec.state == sub &&
+			    relay_move(r, &its[i]->rec.packet.key, back, NULL, 0, NULL))
+				its[i]->rec.state = back;
+		}
 		/* A wrong account sequence is the submitter's business (it
 		 * resyncs); any other refusal may be one packet's fault. */
 		rp->spoiled = res.code != 0 && !(res.code == RLY_TX_CODE_WRONG_SEQUENCE &&
 						 strcmp(res.codespace, "sdk") == 0);
 		px_err_prefix(err, "%s: %s batch of %zu refused: ", rp->cfg->name, kind, n);
+		relay_obs_tx(r, dst->chain, RELAY_TX_REFUSED, t0);
 		rly_tx_result_clear(&res);
 		return false;
 	}
+	relay_obs_tx(r, dst->chain, RELAY_TX_SENT, t0);
 	memcpy(hash, res.hash, sizeof(hash));
 	rly_tx_result_clear(&res);
-	for (size_t i = 0; i < n; i++)
-		if (!relay_move_submitted(r, its[i], sub, hash) && px_err_is_set(&r->fatal))
-			return false;
+	if (px_err_is_set(&r->fatal))
+		return false;
 	ok = rly_txsub_wait(err, &res, dst->chain->tx, hash,
 			    r->o->tx_timeout_ms ? r->o->tx_timeout_ms : 30000);
 	if (!ok && res.height > 0) {
@@ -131,6 +180,7 @@ static bool submit(struct relay *r, struct px_err *err, struct r_path *rp, struc
 		px_err_prefix(err, "%s: %s tx %s failed in block %" PRId64 ": ", rp->cfg->name, kind,
 			      hash, res.height);
 		rp->spoiled = true;
+		relay_obs_tx(r, dst->chain, RELAY_TX_FAILED, t0);
 		for (size_t i = 0; i < n; i++)
 			(void)relay_move(r, &its[i]->rec.packet.key,
 				   sub == RLY_PKT_ACK_SUBMITTED ? RLY_PKT_RECEIVED : RLY_PKT_SENT,
@@ -142,11 +192,14 @@ static bool submit(struct relay *r, struct px_err *err, struct r_path *rp, struc
 		/* Unknown outcome: the packets stay submitted; after FRESH_MS
 		 * the destination's state decides. */
 		px_err_prefix(err, "%s: %s tx %s: ", rp->cfg->name, kind, hash);
+		relay_obs_tx(r, dst->chain, RELAY_TX_LOST, t0);
 		rly_tx_result_clear(&res);
 		return false;
 	}
+	relay_obs_tx(r, dst->chain, RELAY_TX_INCLUDED, t0);
 	for (size_t i = 0; i < n; i++)
-		(void)relay_move(r, &its[i]->rec.packet.key, done, hash, (uint64_t)res.height, NULL);
+		if (relay_move(r, &its[i]->rec.packet.key, done, hash, (uint64_t)res.height, NULL))
+			relay_obs_relayed(r, rp, done);
 	if (done == RLY_PKT_RECEIVED)
 		keep_acks(r, rp, dst, res.events, (uint64_t)res.height);
 	if (rp->solo && n && --rp->solo == 0)
@@ -190,7 +243,7 @@ bool relay_send_recvs(struct relay *r, struct px_err *err, struct r_path *rp, st
 			if ((int64_t)its[at + i]->rec.packet.send_height > min_v)
 				min_v = (int64_t)its[at + i]->rec.packet.send_height;
 		rly_msgs_init(&m);
-		if (!rly_path_update_msgs(err, &m, &version, dst, src, min_v))
+		if (!relay_update_msgs(err, &m, &version, dst, src, min_v))
 			goto out;
 		k = rly_plan_batch(want, m.n, r->max_msgs);
 		if (k == 0) {
@@ -262,7 +315,7 @@ bool relay_send_timeouts(struct relay *r, struct px_err *err, struct r_path *rp,
 		bool ok = false;
 
 		rly_msgs_init(&m);
-		if (!rly_path_update_msgs(err, &m, &version, src, dst, min_v) ||
+		if (!relay_update_msgs(err, &m, &version, src, dst, min_v) ||
 		    !relay_header_time(err, &t_ns, dst, version + 1))
 			goto out;
 		k = rly_plan_batch(want, m.n, r->max_msgs);
@@ -330,7 +383,7 @@ bool relay_send_acks(struct relay *r, struct px_err *err, struct r_path *rp, str
 			if ((int64_t)its[at + i]->ack_height > min_v)
 				min_v = (int64_t)its[at + i]->ack_height;
 		rly_msgs_init(&m);
-		if (!rly_path_update_msgs(err, &m, &version, src, dst, min_v))
+		if (!relay_update_msgs(err, &m, &version, src, dst, min_v))
 			goto out;
 		k = rly_plan_batch(want, m.n, r->max_msgs);
 		if (k == 0) {

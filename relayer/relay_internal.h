@@ -5,6 +5,7 @@
 
 #include "relayer/path.h"
 #include "relayer/relay.h"
+#include "relayer/witness.h"
 
 #define MOD "relay"
 #define CLAIM_MAX 256			/* packets one phase looks at */
@@ -23,6 +24,8 @@
 struct r_chain {
 	struct rly_chain c;		/* its address is held by its client */
 	struct rly_watch w;
+	struct rly_witness *wit;	/* owned; NULL: no witnesses configured */
+	bool attack_done;		/* its witnesses' attack was acted on */
 	bool open;
 	bool announced;
 };
@@ -38,6 +41,10 @@ struct r_path {
 	size_t solo;			/* packets still to send alone */
 	bool spoiled;			/* the last failure was a refused batch */
 	int64_t client_h[2];		/* a's client of b, b's of a; 0: unknown */
+	int64_t clear_h[2];		/* a's and b's heights at the last clearing */
+	int64_t clear_from[2];		/* the first waits for the watchers to reach these */
+	int64_t clear_retry_at;		/* after a failed clearing (monotonic ms) */
+	bool cleared;			/* the start-up clearing is done */
 };
 
 struct relay {
@@ -53,6 +60,9 @@ struct relay {
 	size_t max_msgs;
 	struct px_err fatal;		/* journal trouble: stop everything */
 	struct px_err halt;		/* the last verification failure */
+	int64_t clear_next_ms;		/* `clear packets`: the next clearing */
+	int64_t clear_deadline_ms;	/* ... and when to give up */
+	struct relay_obs *obs;		/* metrics and endpoints; NULL: none */
 };
 
 /* One packet being worked on. */
@@ -92,5 +102,69 @@ bool relay_send_timeouts(struct relay *r, struct px_err *err, struct r_path *rp,
 bool relay_send_acks(struct relay *r, struct px_err *err, struct r_path *rp,
 		     struct rly_end *src, struct rly_end *dst, struct item **its,
 		     size_t n) PX_MUST_CHECK;
+
+/* relay_clear.c: the ids of "create" paths, and clearing */
+/* Fills rp->p's empty ids (config "create") from the journal, or makes
+ * them (handshakes) and records them; points rt's channels at the ids. */
+bool relay_ends_resolve(struct relay *r, struct px_err *err, struct r_path *rp,
+			struct rly_route *rt) PX_MUST_CHECK;
+/* Prepares the start-up clearing of every path: it runs from
+ * relay_clear_tick once the watchers have caught up with the heads the
+ * chains had now (at once on a fresh journal). False only when
+ * everything must stop (err set). */
+bool relay_clear_start(struct relay *r, struct px_err *err) PX_MUST_CHECK;
+/* Once per loop turn: clears the paths that are due (clear_interval
+ * blocks); for `clear packets`, *done once nothing is pending. False when
+ * everything must stop (err set). */
+bool relay_clear_tick(struct relay *r, struct px_err *err, bool *done) PX_MUST_CHECK;
+
+/* relay_metrics.c: the metrics and the /metrics, /status, /packets
+ * listeners (docs/metrics.md). Every hook does nothing without them. */
+/* Registers the metrics and starts the listeners of the config's
+ * `telemetry` and `status` addresses on r->loop (none for `clear
+ * packets`). PX_E_CONFIG for a bad address, PX_E_IO when it cannot be
+ * bound. */
+bool relay_obs_start(struct relay *r, struct px_err *err) PX_MUST_CHECK;
+/* Before r->chains are closed and r->loop is freed. */
+void relay_obs_stop(struct relay *r);
+/* Once per round: backlog, journal size, reconnects, balances. */
+void relay_obs_round(struct relay *r);
+/* The witness counters (light-client attacks, faulty witnesses) in the
+ * registry, for rly_witness_attach; NULL without metrics. */
+struct rly_witness_metrics;
+const struct rly_witness_metrics *relay_obs_witness_metrics(const struct relay *r);
+/* A packet of rp reached `done` (received, acked, timed_out) through a
+ * transaction of this relayer that succeeded. */
+void relay_obs_relayed(struct relay *r, const struct r_path *rp, enum rly_packet_state done);
+/* A path halted on err (its reason in /status). */
+void relay_obs_halted(struct relay *r, const struct r_path *rp, const struct px_err *err);
+
+enum relay_tx_event {
+	RELAY_TX_REFUSED,	/* not broadcast, or refused by simulation / CheckTx */
+	RELAY_TX_SENT,		/* CheckTx accepted it */
+	RELAY_TX_INCLUDED,	/* in a block, code 0 */
+	RELAY_TX_FAILED,	/* in a block, code != 0 */
+	RELAY_TX_LOST,		/* not seen in a block in time */
+};
+/* t0_ms: relay_mono_ms() when submitting began (latency). */
+void relay_obs_tx(struct relay *r, const struct rly_chain *c, enum relay_tx_event ev,
+		  int64_t t0_ms);
+
+/* Light-client calls: the heights each chain's light client holds before
+ * a call, so that the end counts the new ones as verified headers and a
+ * 3xx failure against a (the chain whose data was checked). */
+struct relay_lc_mark {
+	const struct rly_chain *c[2];
+	int64_t h[2][TM_CLIENT_MAX_STATES];
+	size_t n[2];
+};
+void relay_lc_begin(struct relay_lc_mark *mk, const struct rly_chain *a,
+		    const struct rly_chain *b);
+void relay_lc_end(const struct relay_lc_mark *mk, bool ok, const struct px_err *err);
+/* rly_path_update_msgs and rly_end_client_height, counted. */
+bool relay_update_msgs(struct px_err *err, struct rly_msgs *m, int64_t *version,
+		       struct rly_end *dst, struct rly_end *src, int64_t min_version) PX_MUST_CHECK;
+bool relay_client_height(struct px_err *err, struct ibc_height *out,
+			 struct rly_end *dst) PX_MUST_CHECK;
 
 #endif

@@ -24,9 +24,10 @@
  *
  * Two servers in one context on the same address would share one socket
  * (lws does that on purpose), so the daemon compares the rly_listen_parse()
- * results of `telemetry` and `status` and refuses equal ones. With lws 4.1
- * an attached server's listening socket is only closed when the context is
- * destroyed; until then connections to it are closed without an answer.
+ * results of `telemetry` and `status` and, when they are equal, starts one
+ * server that serves both. With lws 4.1 an attached server's listening
+ * socket is only closed when the context is destroyed; until then
+ * connections to it are closed without an answer.
  *
  * Memory: the metrics registry and the callbacks' arg are borrowed and must
  * outlive the server. Callback results are new references, stolen. */
@@ -63,7 +64,8 @@ struct rly_packet_ref {
  * with err set: PX_E_IBC_NOT_FOUND answers 404 {"error":"not_found"}, any
  * other code 500 {"error":"internal"}. */
 typedef json_t *(*rly_status_fn)(void *arg, struct px_err *err);
-typedef json_t *(*rly_packet_fn)(void *arg, struct px_err *err, const struct rly_packet_ref *ref);
+typedef json_t *(*rly_packet_json_fn)(void *arg, struct px_err *err,
+				     const struct rly_packet_ref *ref);
 
 struct rly_status_http_opts {
 	const char *name;		/* "telemetry" or "status": messages, vhost name */
@@ -71,7 +73,7 @@ struct rly_status_http_opts {
 	unsigned serve;			/* RLY_HTTP_METRICS | RLY_HTTP_STATUS */
 	const struct rly_metrics *metrics; /* needed for RLY_HTTP_METRICS */
 	rly_status_fn status;		/* needed for RLY_HTTP_STATUS */
-	rly_packet_fn packet;		/* needed for RLY_HTTP_STATUS */
+	rly_packet_json_fn packet;	/* needed for RLY_HTTP_STATUS */
 	void *arg;
 };
 

@@ -421,6 +421,13 @@ out:
 bool rly_txsub_submit(struct px_err *err, struct rly_tx_result *out, struct rly_txsub *s,
 		      const struct cosmos_any *msgs, size_t n_msgs, const char *memo)
 {
+	return rly_txsub_submit_ex(err, out, s, msgs, n_msgs, memo, NULL, NULL);
+}
+
+bool rly_txsub_submit_ex(struct px_err *err, struct rly_tx_result *out, struct rly_txsub *s,
+			 const struct cosmos_any *msgs, size_t n_msgs, const char *memo,
+			 rly_txsub_signed_fn on_signed, void *arg)
+{
 	struct px_buf tx = PX_BUF_INIT;
 	struct rly_tx_result r;
 	const char *what = "CheckTx";
@@ -451,7 +458,18 @@ bool rly_txsub_submit(struct px_err *err, struct rly_tx_result *out, struct rly_
 		}
 		r.sequence = s->st.sequence;
 		r.gas_wanted = gas;
-		if (!sign_tx(err, &tx, s, msgs, n_msgs, memo, gas) || !broadcast(err, &r, s, &tx))
+		if (!sign_tx(err, &tx, s, msgs, n_msgs, memo, gas))
+			goto out;
+		if (on_signed) {
+			uint8_t h[PX_SHA256_LEN];
+			char hex[RLY_TX_HASH_HEX_LEN + 1];
+
+			px_sha256(h, tx.data, tx.len);
+			px_hex_encode(hex, sizeof(hex), h, sizeof(h), true);
+			if (!on_signed(arg, err, hex))
+				goto out;
+		}
+		if (!broadcast(err, &r, s, &tx))
 			goto out;
 		if (r.code) {
 			if (sequence_retry(s, &r, attempt))

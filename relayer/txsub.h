@@ -121,6 +121,18 @@ void rly_txsub_resync(struct rly_txsub *s);
 bool rly_txsub_submit(struct px_err *err, struct rly_tx_result *out, struct rly_txsub *s,
 		      const struct cosmos_any *msgs, size_t n_msgs, const char *memo) PX_MUST_CHECK;
 
+/* Called with the hash of the signed transaction just before it is
+ * broadcast (once per signing: again when a sequence mismatch makes the
+ * submitter re-sign), so that a caller can record the hash first and a
+ * crash in between never leaves a broadcast transaction unrecorded.
+ * false aborts the submission with err set. */
+typedef bool (*rly_txsub_signed_fn)(void *arg, struct px_err *err, const char *hash);
+
+/* rly_txsub_submit with on_signed (may be NULL) called as above. */
+bool rly_txsub_submit_ex(struct px_err *err, struct rly_tx_result *out, struct rly_txsub *s,
+			 const struct cosmos_any *msgs, size_t n_msgs, const char *memo,
+			 rly_txsub_signed_fn on_signed, void *arg) PX_MUST_CHECK;
+
 /* Polls the tx RPC for hash (64 hex digits) every poll_ms until the
  * transaction is in a block or timeout_ms has passed (PX_E_RPC). True
  * when it was executed with code 0; a non-zero DeliverTx code is PX_E_RPC

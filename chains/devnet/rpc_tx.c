@@ -157,7 +157,8 @@ static bool hash_param(const struct call *c, uint8_t out[TM_HASH_LEN])
 		return false;
 	}
 	len = strlen(s);
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+	/* "0x" + 64 hex digits; a base64 hash may start with "0x" too */
+	if (len == 2 + 2 * TM_HASH_LEN && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		ok = px_hex_decode(&err, &b, s, len, true);
 	else if (len == 2 * TM_HASH_LEN)
 		ok = px_hex_decode(&err, &b, s, len, false);

@@ -579,10 +579,10 @@ static void test_journal_upgrade(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_column_int(st, 0), 3);	/* 1 -> current */
 	sqlite3_finalize(st);
 	/* a newer schema than this build knows is refused */
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=3", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=4", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_false(rly_journal_open_sqlite(&err, &j, path));
 	assert_int_equal(err.code, PX_E_CONFIG);

@@ -172,6 +172,25 @@ static bool has_event(const json_t *events, const char *type)
 }
 
 /* Submits one MsgSend and waits for its block; true when both worked. */
+/* on_signed hook: records each hash it is shown; refuses when told to. */
+struct hook {
+	char hashes[4][RLY_TX_HASH_HEX_LEN + 1];
+	int n;
+	bool refuse;
+};
+
+static bool hook_signed(void *arg, struct px_err *err, const char *hash)
+{
+	struct hook *h = arg;
+
+	if (h->n < 4)
+		snprintf(h->hashes[h->n], sizeof(h->hashes[0]), "%s", hash);
+	h->n++;
+	if (h->refuse)
+		return px_err_set(err, PX_E_IO, "hook refused");
+	return true;
+}
+
 static bool send_and_wait(struct rly_txsub *s, struct rly_tx_result *t, const char *to,
 			  const char *amount, const char *denom)
 {
@@ -316,6 +335,33 @@ int main(int argc, char **argv)
 	rly_tx_result_clear(&t);
 	rly_txsub_state(user, &st);
 	CHECK(st.synced && st.sequence == st2.sequence + 1, "sequence %" PRIu64, st.sequence);
+
+	/* --- the signed hook: the hash before the broadcast ---------------- */
+	{
+		struct hook hk = { .refuse = false };
+		struct rly_txsub_state before;
+
+		msg_send(&msg, &buf, rly_txsub_address(user), to, "4", "token");
+		CHECK(rly_txsub_submit_ex(&err, &t, user, &msg, 1, NULL, hook_signed, &hk),
+		      "submit_ex: %s", err.msg);
+		CHECK(hk.n == 1 && strcmp(hk.hashes[0], t.hash) == 0,
+		      "hook saw %d hash(es), first '%s', tx %s", hk.n, hk.hashes[0], t.hash);
+		rly_tx_result_clear(&t);
+		/* a hook that refuses: nothing is broadcast, the sequence stays */
+		rly_txsub_state(user, &before);
+		hk.n = 0;
+		hk.refuse = true;
+		px_err_clear(&err);
+		CHECK(!rly_txsub_submit_ex(&err, &t, user, &msg, 1, NULL, hook_signed, &hk),
+		      "a refusing hook let the tx through");
+		CHECK(hk.n == 1 && strstr(err.msg, "hook refused"), "hook %d, err '%s'", hk.n,
+		      err.msg);
+		rly_txsub_state(user, &st);
+		CHECK(st.sequence == before.sequence, "sequence moved: %" PRIu64 " -> %" PRIu64,
+		      before.sequence, st.sequence);
+		rly_tx_result_clear(&t);
+		px_buf_free(&buf);
+	}
 
 	/* --- refusals ------------------------------------------------------ */
 	rly_txsub_state(poor, &st);

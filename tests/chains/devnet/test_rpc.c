@@ -304,6 +304,12 @@ static void test_errors(void **state)
 	expect_error("abci_query", "{\"prove\":\"yes\"}", DEVNET_RPC_INVALID_PARAMS, "prove");
 	expect_error("blockchain", "{\"minHeight\":\"5\",\"maxHeight\":\"2\"}", DEVNET_RPC_INTERNAL,
 		     "can't be greater");
+	/* tx hashes: base64 that happens to start with "0x" is base64, not hex */
+	expect_error("tx", "{\"hash\":\"0xmo9Mp7E76asBJaxZwBguqyTQwCmM32pYs8ybJbm1I=\"}",
+		     DEVNET_RPC_INTERNAL, "not found");
+	expect_error("tx", "{\"hash\":\"0x" "D319A8F4CA7B13BE9AB0125AC59C0182EAB24D0C0298CDF6A58B3CC9B25B9B52\"}",
+		     DEVNET_RPC_INTERNAL, "not found");
+	expect_error("tx", "{\"hash\":\"0xD319\"}", DEVNET_RPC_INVALID_PARAMS, "32 bytes");
 	/* a failed query is a result with a code, as on a Cosmos chain */
 	res = call("abci_query", "{\"path\":\"/custom/x\",\"data\":\"00\"}");
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(res, "response"), "code")), 6);
