@@ -1,9 +1,9 @@
-/* End-to-end relay benchmark: two pontifex-devnet nodes, a relayer home
- * written here (config.yaml, the relayer keys, clients, connection and a
- * transfer channel made with relayer/path.h), `pontifex start` as a child
- * process, and N ICS-20 transfers each way from the `user` accounts in
- * transactions of up to 100 messages, all broadcast at once. With the
- * daemon running it measures:
+/* End-to-end relay benchmark: two pontifex-devnet nodes and a relayer
+ * home (config.yaml, the relayer keys, clients, connection and a transfer
+ * channel: relayer/devnet_pair.h, as for `pontifex demo`), `pontifex
+ * start` as a child process, and N ICS-20 transfers each way from the
+ * `user` accounts in transactions of up to 100 messages, all broadcast at
+ * once. With the daemon running it measures:
  *
  *   - throughput, first send to last acknowledgement (both directions);
  *   - latency in destination blocks from the send to the block that holds
@@ -27,7 +27,6 @@
  *   -j PACKETS    journal size for the second restart (default 10000; 0 skips)
  *   -k            keep the folder (homes, logs, journal) */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -35,7 +34,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,9 +45,8 @@
 #include "common/number.h"
 #include "ibc/codec/msg.h"
 #include "relayer/config.h"
-#include "relayer/devnet_proc.h"
+#include "relayer/devnet_pair.h"
 #include "relayer/journal.h"
-#include "relayer/keys.h"
 #include "relayer/path.h"
 
 #define CHAIN_A "bencha-1"
@@ -60,17 +57,10 @@
 
 struct bench {
 	char dir[RLY_DEVNET_PATH_MAX];
-	char home[RLY_DEVNET_PATH_MAX + 16];
 	char journal[RLY_DEVNET_PATH_MAX + 32];
 	char log[RLY_DEVNET_PATH_MAX + 32];
 	char pontifex[PATH_MAX];
-	struct rly_devnet node[2];
-	struct rly_config cfg;
-	bool cfg_loaded;
-	struct cmt_loop *loop;
-	struct rly_chain chain[2];
-	bool chain_open[2];
-	struct rly_path path;
+	struct rly_devnet_pair pair;	/* the chains, the relayer home, the path */
 	struct rly_txsub *user[2];	/* the `user` account of each chain */
 	pid_t daemon;
 	long n;
@@ -105,98 +95,12 @@ static double wall_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Waits ms while serving the websocket clients (their pings). */
-static void pause_ms(struct bench *b, int ms)
-{
-	double until = mono_s() + ms / 1e3;
-
-	while (!interrupted && mono_s() < until) {
-		int left = (int)((until - mono_s()) * 1e3);
-
-		if (b->loop)
-			(void)cmt_loop_service(b->loop, left > 0 ? left : 1);
-		else
-			usleep((useconds_t)(left > 0 ? left : 1) * 1000);
-	}
-}
-
-/* ---- the relayer home ---- */
-
-static bool write_config(struct px_err *err, struct bench *b, bool load)
-{
-	char path[sizeof(b->home) + 16];
-	const struct rly_end *e[2] = { &b->path.a, &b->path.b };
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/config.yaml", b->home);
-	f = fopen(path, "w");
-	if (!f)
-		return px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
-	fprintf(f, "chains:\n");
-	for (int i = 0; i < 2; i++)
-		fprintf(f,
-			"  - id: %s\n"
-			"    rpc: %s\n"
-			"    account_prefix: cosmos\n"
-			"    gas_price: 0stake\n"
-			"    gas_limit: 20000000\n"
-			"    key: relayer\n"
-			"    trusting_period: 336h\n",
-			b->node[i].chain_id, b->node[i].ws_url);
-	fprintf(f, "paths:\n  - name: bench\n");
-	for (int i = 0; i < 2; i++)
-		fprintf(f, "    %s: { chain: %s, client: %s, connection: %s, channel: %s }\n",
-			i ? "b" : "a", b->node[i].chain_id,
-			e[i]->client_id[0] ? e[i]->client_id : "create",
-			e[i]->connection_id[0] ? e[i]->connection_id : "create",
-			e[i]->channel_id[0] ? e[i]->channel_id : "create");
-	fprintf(f, "    port: transfer\nmax_msgs: %d\ntelemetry: \"off\"\nstatus: \"off\"\n", BATCH);
-	if (fclose(f) != 0)
-		return px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
-	if (!load)
-		return true;
-	b->cfg_loaded = rly_config_load(err, &b->cfg, path);
-	return b->cfg_loaded;
-}
-
-static bool import_keys(struct px_err *err, struct bench *b)
-{
-	char keys[sizeof(b->home) + 8];
-
-	snprintf(keys, sizeof(keys), "%s/keys", b->home);
-	if (mkdir(keys, 0700) != 0 && errno != EEXIST)
-		return px_err_set(err, PX_E_IO, "%s: %s", keys, strerror(errno));
-	for (int i = 0; i < 2; i++) {
-		struct cosmos_key k;
-		struct rly_key_info info;
-		bool ok;
-
-		if (!rly_devnet_account_key(err, &k, &b->node[i], "relayer"))
-			return false;
-		ok = rly_keys_store(err, &info, b->home, b->node[i].chain_id, "relayer", &k, "");
-		cosmos_key_wipe(&k);
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 /* A submitter per chain for the `user` account (it keeps the sequence, so
  * the batches go out back to back). */
 static bool open_users(struct px_err *err, struct bench *b)
 {
 	for (int i = 0; i < 2; i++) {
-		struct rly_txsub_opts o;
-		struct cosmos_key k;
-		bool ok;
-
-		if (!rly_devnet_account_key(err, &k, &b->node[i], "user"))
-			return false;
-		rly_txsub_opts_from_config(&o, b->chain[i].cfg);
-		o.key = &k;
-		ok = rly_txsub_open(err, &b->user[i], b->loop, b->chain[i].rpc, &o);
-		cosmos_key_wipe(&k);
-		if (!ok)
+		if (!rly_devnet_pair_user_txsub(err, &b->user[i], &b->pair, i))
 			return false;
 	}
 	return true;
@@ -229,7 +133,6 @@ static bool send_transfers(struct px_err *err, struct bench *b, const long count
 	clock_gettime(CLOCK_REALTIME, &ts);
 	for (long c = 0; ok && c < chunks; c++) {
 		for (int i = 0; ok && i < 2; i++) {
-			const struct rly_end *src = i ? &b->path.b : &b->path.a;
 			long k = count[i] - c * BATCH;
 			struct rly_tx_result res = { 0 };
 
@@ -240,20 +143,8 @@ static bool send_transfers(struct px_err *err, struct bench *b, const long count
 			rly_msgs_init(m);
 			for (long j = 0; ok && j < k; j++) {
 				struct ibc_msg msg;
-				struct ibc_msg_transfer *t = &msg.u.transfer;
 
-				memset(&msg, 0, sizeof(msg));
-				msg.kind = IBC_MSG_TRANSFER;
-				snprintf(t->source_port, sizeof(t->source_port), "%s", src->port_id);
-				snprintf(t->source_channel, sizeof(t->source_channel), "%s",
-					 src->channel_id);
-				t->token.denom = cosmos_str("stake");
-				t->token.amount = cosmos_str("3");
-				t->sender = cosmos_str(rly_txsub_address(b->user[i]));
-				t->receiver = cosmos_str(rly_txsub_address(b->user[1 - i]));
-				/* ten minutes from now: no timeout height to compute */
-				t->timeout_timestamp = ((uint64_t)ts.tv_sec + 600) * 1000000000ull +
-						       (uint64_t)ts.tv_nsec;
+				rly_devnet_pair_transfer(&b->pair, &msg, i, "3", &ts);
 				ok = rly_msgs_add_ibc(err, m, &msg);
 			}
 			rly_msgs_any(m, any);
@@ -275,7 +166,7 @@ static bool send_transfers(struct px_err *err, struct bench *b, const long count
 		ok = rly_txsub_wait(err, &res, b->user[txs[t].chain], txs[t].hash, 60000);
 		if (!ok)
 			px_err_prefix(err, "transfer tx %s on %s: ", txs[t].hash,
-				      b->node[txs[t].chain].chain_id);
+				      b->pair.node[txs[t].chain].chain_id);
 		rly_tx_result_clear(&res);
 	}
 	free(txs);
@@ -288,47 +179,16 @@ static bool send_transfers(struct px_err *err, struct bench *b, const long count
 
 static bool daemon_start(struct px_err *err, struct bench *b)
 {
-	pid_t pid = fork();
+	char *argv[] = { b->pontifex, "--home", b->pair.home, "--log-level", "info", "start",
+			 NULL };
 
-	if (pid < 0)
-		return px_err_set(err, PX_E_IO, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		char *argv[] = { b->pontifex, "--home", b->home, "--log-level", "info", "start",
-				 NULL };
-		int fd = open(b->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		setpgid(0, 0);
-		execv(b->pontifex, argv);
-		_exit(127);
-	}
-	b->daemon = pid;
-	return true;
+	return rly_child_spawn(err, &b->daemon, argv, b->log);
 }
 
 /* SIGTERM, SIGKILL after 10 s; the exit status, or -1. */
 static int daemon_stop(struct bench *b)
 {
-	int status = 0;
-
-	if (b->daemon <= 0)
-		return -1;
-	kill(b->daemon, SIGTERM);
-	for (int i = 0; i < 200; i++) {
-		if (waitpid(b->daemon, &status, WNOHANG) == b->daemon) {
-			b->daemon = 0;
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		}
-		usleep(50000);
-	}
-	kill(b->daemon, SIGKILL);
-	waitpid(b->daemon, &status, 0);
-	b->daemon = 0;
-	return -1;
+	return rly_child_stop(&b->daemon, 10000);
 }
 
 static bool daemon_alive(struct px_err *err, struct bench *b)
@@ -378,7 +238,7 @@ static bool wait_acked(struct px_err *err, struct bench *b, uint64_t total, long
 					  s[RLY_PKT_SENT], s[RLY_PKT_RECV_SUBMITTED],
 					  s[RLY_PKT_RECEIVED], s[RLY_PKT_ACK_SUBMITTED],
 					  s[RLY_PKT_FAILED], b->log);
-		pause_ms(b, poll_ms);
+		rly_devnet_pair_pause(&b->pair, poll_ms);
 	}
 }
 
@@ -444,16 +304,16 @@ static bool report(struct px_err *err, struct bench *b, const int64_t h0[2], lon
 	double last_ack = 0, cpu = (u->user1 - u->user0) + (u->sys1 - u->sys0);
 	int64_t top[2];
 	size_t recv_txs, ack_txs;
-	bool ok = bench_journal_packets(err, &p, b->journal, b->node[0].chain_id,
-					b->path.a.channel_id, b->node[1].chain_id,
-					b->path.b.channel_id);
+	bool ok = bench_journal_packets(err, &p, b->journal, b->pair.node[0].chain_id,
+					b->pair.path.a.channel_id, b->pair.node[1].chain_id,
+					b->pair.path.b.channel_id);
 
 	if (ok && p.n != 2 * (size_t)(b->n + trickle))
 		ok = px_err_set(err, PX_E_INTERNAL, "%zu packets in the journal, want %ld", p.n,
 				2 * (b->n + trickle));
 	for (int i = 0; ok && i < 2; i++)
-		ok = bench_latest_height(err, &top[i], b->chain[i].rpc) &&
-		     bench_times_fetch(err, &t[i], b->chain[i].rpc, h0[i] > 1 ? h0[i] - 1 : 1,
+		ok = bench_latest_height(err, &top[i], b->pair.chain[i].rpc) &&
+		     bench_times_fetch(err, &t[i], b->pair.chain[i].rpc, h0[i] > 1 ? h0[i] - 1 : 1,
 				       top[i]);
 	for (size_t i = 0; ok && i < p.n; i++) {
 		double ack = bench_time_at(&t[p.v[i].src], p.v[i].ack_h);
@@ -504,7 +364,7 @@ static bool trickle_send(struct px_err *err, struct bench *b, long count)
 
 		if (!send_transfers(err, b, one, NULL) || !daemon_alive(err, b))
 			return false;
-		pause_ms(b, (int)b->block_ms * (int)(1 + i % 3) / 2);
+		rly_devnet_pair_pause(&b->pair, (int)b->block_ms * (int)(1 + i % 3) / 2);
 	}
 	return true;
 }
@@ -584,42 +444,23 @@ static bool find_pontifex(struct px_err *err, struct bench *b)
 
 static bool setup(struct px_err *err, struct bench *b)
 {
-	char exe[RLY_DEVNET_PATH_MAX];
-	static const char *const ids[2] = { CHAIN_A, CHAIN_B };
-	static const char *const seeds[2] = { "bench-a", "bench-b" };
+	const struct rly_devnet_pair_opts o = {
+		.chain_id = { CHAIN_A, CHAIN_B },
+		.seed = { "bench-a", "bench-b" },
+		.block_ms = b->block_ms,
+		.path_name = "bench",
+		.gas_price = "0stake",
+		.gas_limit = 20000000,
+		.max_msgs = BATCH,
+		.interrupted = &interrupted,
+	};
 
-	if (!find_pontifex(err, b) || !rly_devnet_exe(err, exe, sizeof(exe), NULL))
+	if (!find_pontifex(err, b))
 		return false;
-	snprintf(b->home, sizeof(b->home), "%s/relayer", b->dir);
-	snprintf(b->journal, sizeof(b->journal), "%s/journal.sqlite", b->home);
+	/* the pair's home is DIR/relayer */
+	snprintf(b->journal, sizeof(b->journal), "%s/relayer/journal.sqlite", b->dir);
 	snprintf(b->log, sizeof(b->log), "%s/relayer.log", b->dir);
-	if (mkdir(b->home, 0700) != 0)
-		return px_err_set(err, PX_E_IO, "%s: %s", b->home, strerror(errno));
-	for (int i = 0; i < 2; i++) {
-		if (!rly_devnet_start(err, &b->node[i], exe, b->dir, ids[i], seeds[i], NULL,
-				      b->block_ms, 20000))
-			return false;
-	}
-	if (!import_keys(err, b) || !write_config(err, b, true) || !cmt_loop_new(err, &b->loop))
-		return false;
-	for (int i = 0; i < 2; i++) {
-		struct rly_chain_opts co = { .home = b->home, .trust_height = 1 };
-
-		/* a new chain: trusting height 1 needs the validators of 2 */
-		for (int tries = 0; !b->chain_open[i]; tries++) {
-			px_err_clear(err);
-			b->chain_open[i] = rly_chain_open(err, &b->chain[i], b->loop,
-							  &b->cfg.chains[i], &co, 20000);
-			if (!b->chain_open[i] && (tries >= 40 || interrupted))
-				return false;
-			if (!b->chain_open[i])
-				pause_ms(b, (int)b->block_ms);
-		}
-	}
-	rly_path_from_config(&b->path, &b->cfg.paths[0], &b->chain[0], &b->chain[1]);
-	return rly_path_create_clients(err, &b->path) && rly_path_open_connection(err, &b->path) &&
-	       rly_path_open_channel(err, &b->path) && write_config(err, b, false) &&
-	       open_users(err, b);
+	return rly_devnet_pair_setup(err, &b->pair, b->dir, &o) && open_users(err, b);
 }
 
 static bool run(struct px_err *err, struct bench *b)
@@ -638,9 +479,9 @@ static bool run(struct px_err *err, struct bench *b)
 	if (!daemon_start(err, b))
 		return false;
 	/* until it follows both chains (the first state read) */
-	pause_ms(b, 4 * (int)b->block_ms + 500);
-	if (!daemon_alive(err, b) || !bench_latest_height(err, &h0[0], b->chain[0].rpc) ||
-	    !bench_latest_height(err, &h0[1], b->chain[1].rpc) ||
+	rly_devnet_pair_pause(&b->pair, 4 * (int)b->block_ms + 500);
+	if (!daemon_alive(err, b) || !bench_latest_height(err, &h0[0], b->pair.chain[0].rpc) ||
+	    !bench_latest_height(err, &h0[1], b->pair.chain[1].rpc) ||
 	    !bench_proc_cpu(b->daemon, &u.user0, &u.sys0))
 		return px_err_set(err, PX_E_IO, "pontifex start: not running"), false;
 	t0 = mono_s();
@@ -671,7 +512,7 @@ static bool run(struct px_err *err, struct bench *b)
 		if (!stop_clean(err, b))
 			return false;
 		tf = mono_s();
-		if (!bench_journal_fill(err, b->journal, b->node[0].chain_id, b->node[1].chain_id,
+		if (!bench_journal_fill(err, b->journal, b->pair.node[0].chain_id, b->pair.node[1].chain_id,
 					(uint64_t)b->journal_fill))
 			return false;
 		printf("relay: journal filled to %ld packets (acked) in %.1f s\n", b->journal_fill,
@@ -691,17 +532,9 @@ static void cleanup(struct bench *b, bool ok)
 
 	if (ok && st != 0 && st != -1)
 		printf("relay: pontifex start exited with status %d on SIGTERM\n", st);
-	for (int i = 0; i < 2; i++) {
-		rly_txsub_close(b->user[i]);
-		if (b->chain_open[i])
-			rly_chain_close(&b->chain[i]);
-	}
-	if (b->loop)
-		cmt_loop_free(b->loop);
 	for (int i = 0; i < 2; i++)
-		rly_devnet_stop(&b->node[i]);
-	if (b->cfg_loaded)
-		rly_config_free(&b->cfg);
+		rly_txsub_close(b->user[i]);
+	rly_devnet_pair_close(&b->pair);
 	if (b->log[0])
 		bench_log_summary("relay:", b->log);
 	if (b->dir[0] && !b->keep) {

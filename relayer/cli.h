@@ -4,6 +4,7 @@
 #ifndef PX_RELAYER_CLI_H
 #define PX_RELAYER_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -65,6 +66,18 @@ int rly_cmd_config(const struct rly_cli *cli, int argc, char **argv);
 int rly_cmd_keys(const struct rly_cli *cli, int argc, char **argv);
 /* `start [--path NAME]`, the daemon (cli_start.c); argv[0] is the command. */
 int rly_cmd_start(const struct rly_cli *cli, int argc, char **argv);
+/* What the commands that run the relaying engine (start, clear packets)
+ * open first, in cli_start.c: HOME, the configuration (*have_cfg once cfg
+ * must be freed, on failure too), key files others cannot read, and
+ * HOME/journal.sqlite (its path in jpath). */
+struct rly_config;
+struct rly_journal;
+bool rly_cli_engine_open(struct px_err *err, struct rly_config *cfg, bool *have_cfg,
+			 struct rly_journal **j, char *home, size_t home_cap, char *jpath,
+			 size_t jpath_cap, const struct rly_cli *cli) PX_MUST_CHECK;
+/* SIGINT and SIGTERM set the flag returned (the engine's stop); SIGPIPE
+ * is ignored. */
+const volatile sig_atomic_t *rly_cli_engine_signals(void);
 /* `clear packets CHAIN PORT CHANNEL` (cli_clear.c); argv[0] is the command. */
 int rly_cmd_clear(const struct rly_cli *cli, int argc, char **argv);
 /* `health-check` (cli_health.c): one line per check, exit 0 when none fails. */

@@ -12,7 +12,6 @@
  * when --timeout ran out. */
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,14 +45,6 @@ static const char clear_usage[] =
 	"exit status: 0 nothing left pending, 1 a header, proof or event did not\n"
 	"             verify, 2 usage or configuration, 3 journal I/O, RPC, or still\n"
 	"             pending at the timeout\n";
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
 
 /* The path with end (chain, port, channel): the config's ids, or the
  * journal's for an end the config leaves to "create". */
@@ -238,12 +229,11 @@ static int clear_packets(const struct rly_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char home[RLY_CONFIG_PATH_MAX], file[RLY_CONFIG_PATH_MAX], jpath[RLY_CONFIG_PATH_MAX + 32];
+	char home[RLY_CONFIG_PATH_MAX], jpath[RLY_CONFIG_PATH_MAX + 32];
 	struct rly_relay_opts ro = { 0 };
 	struct rly_clear_report rep;
 	struct rly_journal *j = NULL;
 	struct rly_config cfg;
-	struct sigaction sa;
 	struct px_err err = { 0 };
 	const char *name = NULL;
 	uint64_t timeout_s = 300;
@@ -272,37 +262,22 @@ static int clear_packets(const struct rly_cli *cli, int argc, char **argv)
 		return rly_cli_usage(cli, "clear", "clear packets needs CHAIN PORT CHANNEL");
 	if (!rly_cli_ids_check(&err, argv[optind + 1], argv[optind + 2]))
 		return rly_cli_fail(cli, &err);
-	if (!rly_home_dir(&err, home, sizeof(home), cli->home) ||
-	    !rly_config_file(&err, file, sizeof(file), cli->home, cli->config) ||
-	    !rly_config_load(&err, &cfg, file))
-		goto out;
-	have_cfg = true;
-	if (!rly_keys_check_permissions(&err, home))
-		goto out;
-	snprintf(jpath, sizeof(jpath), "%s/journal.sqlite", home);
-	if (!rly_journal_open_sqlite(&err, &j, jpath) ||
+	if (!rly_cli_engine_open(&err, &cfg, &have_cfg, &j, home, sizeof(home), jpath, sizeof(jpath),
+				 cli) ||
 	    !find_path(&err, &name, &cfg, j, argv[optind], argv[optind + 1], argv[optind + 2]))
 		goto out;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
+	ro.stop = rly_cli_engine_signals();
 	ro.cfg = &cfg;
 	ro.journal = j;
 	ro.home = home;
 	ro.path = name;
-	ro.stop = &stop_flag;
 	ro.clear = &rep;
 	ro.clear_timeout_ms = (uint32_t)(timeout_s * 1000);
 	px_info(MOD, "clearing path %s (%s %s/%s)", name, argv[optind], argv[optind + 1],
 		argv[optind + 2]);
 	if (!rly_relay_run(&err, &ro))
 		goto out;
-	if (stop_flag) {
+	if (*ro.stop) {
 		px_err_set(&err, PX_E_IO, "interrupted before %s %s/%s was clear", argv[optind],
 			   argv[optind + 1], argv[optind + 2]);
 		goto out;

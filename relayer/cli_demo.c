@@ -5,34 +5,29 @@
  * journal and the balances on both chains. Everything it starts it stops;
  * its folder is removed unless --keep. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "chains/cosmos/bech32.h"
 #include "common/protobuf.h"
 #include "ibc/codec/msg.h"
 #include "ibc/transfer/ics20.h"
 #include "relayer/cli.h"
 #include "relayer/config.h"
-#include "relayer/devnet_proc.h"
+#include "relayer/devnet_pair.h"
 #include "relayer/ibcquery.h"
 #include "relayer/journal.h"
-#include "relayer/keys.h"
 #include "relayer/path.h"
 
 #define CHAIN_A "deva-1"
 #define CHAIN_B "devb-1"
 #define JOURNAL_FILE "journal.sqlite"
-#define ADDR_MAX 128
 
 static const char demo_usage[] =
 	"usage: pontifex demo [--count N] [--block-time MS] [--devnet PATH] [--keep] [--timeout S]\n"
@@ -44,21 +39,13 @@ static const char demo_usage[] =
 
 struct demo {
 	char dir[RLY_DEVNET_PATH_MAX];
-	char home[RLY_DEVNET_PATH_MAX + 16];
-	struct rly_devnet node[2];
-	struct rly_config cfg;
-	bool cfg_loaded;
-	struct cmt_loop *loop;
-	struct rly_chain chain[2];
-	bool chain_open[2];
-	struct rly_path path;
+	struct rly_devnet_pair pair;	/* the chains, the relayer home, the path */
 	pid_t daemon;
 	long count;
 	unsigned block_ms;
 	long timeout_s;
 	bool keep;
 	bool json;
-	char user[2][ADDR_MAX];
 };
 
 static volatile sig_atomic_t interrupted;
@@ -103,86 +90,14 @@ static void sleep_ms(long ms)
 		;
 }
 
-/* ---- the relayer home ---- */
-
-/* Writes HOME/config.yaml for the two chains and the path (the ids known
- * so far, "create" for the others); load: parse it into d->cfg. */
-static bool write_config(struct px_err *err, struct demo *d, bool load)
-{
-	char path[sizeof(d->home) + 16];
-	const struct rly_end *e[2] = { &d->path.a, &d->path.b };
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/config.yaml", d->home);
-	f = fopen(path, "w");
-	if (!f)
-		return px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
-	fprintf(f, "# written by pontifex demo\nchains:\n");
-	for (int i = 0; i < 2; i++)
-		fprintf(f,
-			"  - id: %s\n"
-			"    rpc: %s\n"
-			"    account_prefix: cosmos\n"
-			"    gas_price: 0.025stake\n"
-			"    gas_limit: 4000000\n"
-			"    key: relayer\n"
-			"    trusting_period: 336h\n",
-			d->node[i].chain_id, d->node[i].ws_url);
-	fprintf(f, "paths:\n  - name: demo\n");
-	for (int i = 0; i < 2; i++)
-		fprintf(f, "    %s: { chain: %s, client: %s, connection: %s, channel: %s }\n",
-			i ? "b" : "a", d->node[i].chain_id,
-			e[i]->client_id[0] ? e[i]->client_id : "create",
-			e[i]->connection_id[0] ? e[i]->connection_id : "create",
-			e[i]->channel_id[0] ? e[i]->channel_id : "create");
-	fprintf(f, "    port: transfer\nmax_msgs: 30\ntelemetry: off\nstatus: off\n");
-	if (fclose(f) != 0)
-		return px_err_set(err, PX_E_IO, "%s: %s", path, strerror(errno));
-	if (!load)
-		return true;
-	d->cfg_loaded = rly_config_load(err, &d->cfg, path);
-	return d->cfg_loaded;
-}
-
-static bool import_keys(struct px_err *err, struct demo *d)
-{
-	char keys[sizeof(d->home) + 8];
-
-	snprintf(keys, sizeof(keys), "%s/keys", d->home);
-	if (mkdir(keys, 0700) != 0 && errno != EEXIST)
-		return px_err_set(err, PX_E_IO, "%s: %s", keys, strerror(errno));
-	for (int i = 0; i < 2; i++) {
-		struct cosmos_key k;
-		struct rly_key_info info;
-		uint8_t addr[COSMOS_ADDR_LEN];
-		bool ok;
-
-		if (!rly_devnet_account_key(err, &k, &d->node[i], "relayer"))
-			return false;
-		ok = rly_keys_store(err, &info, d->home, d->node[i].chain_id, "relayer", &k, "");
-		cosmos_key_wipe(&k);
-		if (!ok || !rly_devnet_account_key(err, &k, &d->node[i], "user"))
-			return false;
-		cosmos_pubkey_address(addr, k.pub);
-		cosmos_key_wipe(&k);
-		if (!cosmos_address_encode(err, d->user[i], sizeof(d->user[i]), "cosmos", addr,
-					   sizeof(addr)))
-			return false;
-	}
-	return true;
-}
-
 /* ---- transfers ---- */
 
 /* count MsgTransfers of `amount` stake from the user on chain i to the
  * user on the other chain, in one transaction signed with the user key. */
 static bool send_transfers(struct px_err *err, struct demo *d, int i, const char *amount)
 {
-	const struct rly_end *src = i ? &d->path.b : &d->path.a;
-	struct rly_txsub_opts o;
 	struct rly_txsub *tx = NULL;
 	struct rly_tx_result res = { 0 };
-	struct cosmos_key k;
 	struct rly_msgs *m = calloc(1, sizeof(*m));
 	struct cosmos_any *any = calloc(RLY_MSGS_MAX, sizeof(*any));
 	struct timespec ts;
@@ -198,29 +113,11 @@ static bool send_transfers(struct px_err *err, struct demo *d, int i, const char
 	for (long n = 0; n < d->count; n++) {
 		struct ibc_msg msg;
 
-		memset(&msg, 0, sizeof(msg));
-		msg.kind = IBC_MSG_TRANSFER;
-		snprintf(msg.u.transfer.source_port, sizeof(msg.u.transfer.source_port), "%s",
-			 src->port_id);
-		snprintf(msg.u.transfer.source_channel, sizeof(msg.u.transfer.source_channel), "%s",
-			 src->channel_id);
-		msg.u.transfer.token.denom = cosmos_str("stake");
-		msg.u.transfer.token.amount = cosmos_str(amount);
-		msg.u.transfer.sender = cosmos_str(d->user[i]);
-		msg.u.transfer.receiver = cosmos_str(d->user[1 - i]);
-		/* ten minutes from now */
-		msg.u.transfer.timeout_timestamp =
-			((uint64_t)ts.tv_sec + 600) * 1000000000ull + (uint64_t)ts.tv_nsec;
+		rly_devnet_pair_transfer(&d->pair, &msg, i, amount, &ts);
 		if (!rly_msgs_add_ibc(err, m, &msg))
 			goto out;
 	}
-	if (!rly_devnet_account_key(err, &k, &d->node[i], "user"))
-		goto out;
-	rly_txsub_opts_from_config(&o, d->chain[i].cfg);
-	o.key = &k;
-	ok = rly_txsub_open(err, &tx, d->loop, d->chain[i].rpc, &o);
-	cosmos_key_wipe(&k);
-	if (!ok)
+	if (!rly_devnet_pair_user_txsub(err, &tx, &d->pair, i))
 		goto out;
 	rly_msgs_any(m, any);
 	ok = rly_txsub_submit(err, &res, tx, any, m->n, "pontifex demo");
@@ -232,7 +129,7 @@ static bool send_transfers(struct px_err *err, struct demo *d, int i, const char
 	}
 	if (ok)
 		step("%ld transfers of %s stake %s -> %s in tx %.12s... at height %" PRId64, d->count,
-		     amount, d->node[i].chain_id, d->node[1 - i].chain_id, res.hash, res.height);
+		     amount, d->pair.node[i].chain_id, d->pair.node[1 - i].chain_id, res.hash, res.height);
 out:
 	rly_tx_result_clear(&res);
 	rly_txsub_close(tx);
@@ -246,52 +143,23 @@ out:
 
 static bool start_daemon(struct px_err *err, struct demo *d)
 {
-	char self[4096], log[sizeof(d->home) + 16];
+	char self[4096], log[RLY_DEVNET_PATH_MAX + 16];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	pid_t pid;
+	char *argv[] = { self, "--home", d->pair.home, "start", NULL };
 
 	if (n <= 0)
 		return px_err_set(err, PX_E_IO, "cannot find the pontifex executable");
 	self[n] = 0;
 	snprintf(log, sizeof(log), "%s/relayer.log", d->dir);
-	pid = fork();
-	if (pid < 0)
-		return px_err_set(err, PX_E_IO, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		char *argv[] = { self, "--home", d->home, "start", NULL };
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		setpgid(0, 0);
-		execv(self, argv);
-		_exit(127);
-	}
-	d->daemon = pid;
-	step("pontifex start running (pid %d), log in %s", (int)pid, log);
+	if (!rly_child_spawn(err, &d->daemon, argv, log))
+		return false;
+	step("pontifex start running (pid %d), log in %s", (int)d->daemon, log);
 	return true;
 }
 
 static void stop_daemon(struct demo *d)
 {
-	int status;
-
-	if (d->daemon <= 0)
-		return;
-	kill(d->daemon, SIGTERM);
-	for (int i = 0; i < 200; i++) {
-		if (waitpid(d->daemon, &status, WNOHANG) == d->daemon) {
-			d->daemon = 0;
-			return;
-		}
-		sleep_ms(50);
-	}
-	kill(d->daemon, SIGKILL);
-	waitpid(d->daemon, &status, 0);
-	d->daemon = 0;
+	(void)rly_child_stop(&d->daemon, 10000);
 }
 
 /* Acknowledged packets of each direction, from the journal. */
@@ -299,8 +167,8 @@ static bool acked(struct px_err *err, struct rly_journal *j, const struct demo *
 		  uint64_t out[2], uint64_t states[2][RLY_PKT_STATE_COUNT])
 {
 	for (int i = 0; i < 2; i++) {
-		const struct rly_end *e = i ? &d->path.b : &d->path.a;
-		struct rly_packet_filter f = { d->node[i].chain_id, e->port_id, e->channel_id, 0 };
+		const struct rly_end *e = i ? &d->pair.path.b : &d->pair.path.a;
+		struct rly_packet_filter f = { d->pair.node[i].chain_id, e->port_id, e->channel_id, 0 };
 
 		if (!rly_journal_counts(j, err, &f, states[i]))
 			return false;
@@ -311,14 +179,14 @@ static bool acked(struct px_err *err, struct rly_journal *j, const struct demo *
 
 static bool wait_relayed(struct px_err *err, struct demo *d)
 {
-	char path[sizeof(d->home) + 32];
+	char path[sizeof(d->pair.home) + 32];
 	struct rly_journal *j = NULL;
 	uint64_t done[2] = { 0, 0 }, last[2] = { UINT64_MAX, UINT64_MAX };
 	uint64_t states[2][RLY_PKT_STATE_COUNT];
 	double deadline = now_s() + (double)d->timeout_s;
 	int status;
 
-	snprintf(path, sizeof(path), "%s/%s", d->home, JOURNAL_FILE);
+	snprintf(path, sizeof(path), "%s/%s", d->pair.home, JOURNAL_FILE);
 	while (!interrupted) {
 		if (waitpid(d->daemon, &status, WNOHANG) == d->daemon) {
 			d->daemon = 0;
@@ -334,8 +202,8 @@ static bool wait_relayed(struct px_err *err, struct demo *d)
 		}
 		if (done[0] != last[0] || done[1] != last[1]) {
 			step("acknowledged: %s -> %s %" PRIu64 "/%ld, %s -> %s %" PRIu64 "/%ld",
-			     d->node[0].chain_id, d->node[1].chain_id, done[0], d->count,
-			     d->node[1].chain_id, d->node[0].chain_id, done[1], d->count);
+			     d->pair.node[0].chain_id, d->pair.node[1].chain_id, done[0], d->count,
+			     d->pair.node[1].chain_id, d->pair.node[0].chain_id, done[1], d->count);
 			last[0] = done[0];
 			last[1] = done[1];
 		}
@@ -388,14 +256,14 @@ static bool balance(struct px_err *err, char *out, size_t cap, struct rly_chain 
 
 static bool report(struct px_err *err, struct demo *d)
 {
-	char path[sizeof(d->home) + 32], voucher[2][IBC_DENOM_HASH_LEN + 1];
+	char path[sizeof(d->pair.home) + 32], voucher[2][IBC_DENOM_HASH_LEN + 1];
 	char amt[4][96];
 	struct rly_journal *j;
 	struct table_ctx t = { NULL };
 	json_t *out = NULL;
 	bool ok;
 
-	snprintf(path, sizeof(path), "%s/%s", d->home, JOURNAL_FILE);
+	snprintf(path, sizeof(path), "%s/%s", d->pair.home, JOURNAL_FILE);
 	if (!rly_journal_open_sqlite(err, &j, path))
 		return false;
 	if (d->json) {
@@ -418,31 +286,31 @@ static bool report(struct px_err *err, struct demo *d)
 		char trace[IBC_ID_MAX + 16];
 
 		for (int i = 0; i < 2; i++) {
-			const struct rly_end *dst = i ? &d->path.b : &d->path.a;
+			const struct rly_end *dst = i ? &d->pair.path.b : &d->pair.path.a;
 
 			snprintf(trace, sizeof(trace), "transfer/%s", dst->channel_id);
 			ibc_denom_hash(voucher[i], trace, strlen(trace), "stake", 5);
 		}
 	}
-	ok = ok && balance(err, amt[0], sizeof(amt[0]), &d->chain[0], d->user[0], "stake") &&
-	     balance(err, amt[1], sizeof(amt[1]), &d->chain[0], d->user[0], voucher[0]) &&
-	     balance(err, amt[2], sizeof(amt[2]), &d->chain[1], d->user[1], "stake") &&
-	     balance(err, amt[3], sizeof(amt[3]), &d->chain[1], d->user[1], voucher[1]);
+	ok = ok && balance(err, amt[0], sizeof(amt[0]), &d->pair.chain[0], d->pair.user[0], "stake") &&
+	     balance(err, amt[1], sizeof(amt[1]), &d->pair.chain[0], d->pair.user[0], voucher[0]) &&
+	     balance(err, amt[2], sizeof(amt[2]), &d->pair.chain[1], d->pair.user[1], "stake") &&
+	     balance(err, amt[3], sizeof(amt[3]), &d->pair.chain[1], d->pair.user[1], voucher[1]);
 	if (ok && out) {
 		json_object_set_new(out, "balances",
 				    json_pack("{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}",
-					      d->node[0].chain_id, "address", d->user[0], "stake",
-					      amt[0], voucher[0], amt[1], d->node[1].chain_id,
-					      "address", d->user[1], "stake", amt[2], voucher[1],
+					      d->pair.node[0].chain_id, "address", d->pair.user[0], "stake",
+					      amt[0], voucher[0], amt[1], d->pair.node[1].chain_id,
+					      "address", d->pair.user[1], "stake", amt[2], voucher[1],
 					      amt[3]));
 		rly_cli_print_ok(&(struct rly_cli){ .json = true }, "demo done", out);
 		out = NULL;
 	} else if (ok) {
 		printf("\nbalances of the users:\n");
-		printf("  %s %s: %s stake, %s %s (vouchers from %s)\n", d->node[0].chain_id,
-		       d->user[0], amt[0], amt[1], voucher[0], d->node[1].chain_id);
-		printf("  %s %s: %s stake, %s %s (vouchers from %s)\n", d->node[1].chain_id,
-		       d->user[1], amt[2], amt[3], voucher[1], d->node[0].chain_id);
+		printf("  %s %s: %s stake, %s %s (vouchers from %s)\n", d->pair.node[0].chain_id,
+		       d->pair.user[0], amt[0], amt[1], voucher[0], d->pair.node[1].chain_id);
+		printf("  %s %s: %s stake, %s %s (vouchers from %s)\n", d->pair.node[1].chain_id,
+		       d->pair.user[1], amt[2], amt[3], voucher[1], d->pair.node[0].chain_id);
 	}
 	json_decref(out);
 	return ok;
@@ -450,58 +318,29 @@ static bool report(struct px_err *err, struct demo *d)
 
 /* ---- the run ---- */
 
+static void note(void *arg, const char *line)
+{
+	(void)arg;
+	step("%s", line);
+}
+
 static bool run(struct px_err *err, struct demo *d, const char *devnet_opt)
 {
-	char exe[RLY_DEVNET_PATH_MAX];
-	static const char *const ids[2] = { CHAIN_A, CHAIN_B };
-	static const char *const seeds[2] = { "demo-a", "demo-b" };
+	const struct rly_devnet_pair_opts o = {
+		.chain_id = { CHAIN_A, CHAIN_B },
+		.seed = { "demo-a", "demo-b" },
+		.devnet = devnet_opt,
+		.block_ms = d->block_ms,
+		.writer = "pontifex demo",
+		.path_name = "demo",
+		.gas_price = "0.025stake",
+		.gas_limit = 4000000,
+		.max_msgs = 30,
+		.interrupted = &interrupted,
+		.note = note,
+	};
 
-	if (!rly_devnet_exe(err, exe, sizeof(exe), devnet_opt))
-		return false;
-	snprintf(d->home, sizeof(d->home), "%s/relayer", d->dir);
-	if (mkdir(d->home, 0700) != 0)
-		return px_err_set(err, PX_E_IO, "%s: %s", d->home, strerror(errno));
-	for (int i = 0; i < 2; i++) {
-		if (!rly_devnet_start(err, &d->node[i], exe, d->dir, ids[i], seeds[i], NULL,
-				      d->block_ms, 20000))
-			return false;
-		step("chain %s: pontifex-devnet on %s (pid %d)", ids[i], d->node[i].ws_url,
-		     (int)d->node[i].pid);
-	}
-	if (!import_keys(err, d) || !write_config(err, d, true))
-		return false;
-	step("relayer home %s: config.yaml and the relayer keys of both chains", d->home);
-	if (!cmt_loop_new(err, &d->loop))
-		return false;
-	for (int i = 0; i < 2; i++) {
-		struct rly_chain_opts co = { .home = d->home, .trust_height = 1 };
-
-		/* a new chain: trusting height 1 needs the validators of 2 */
-		for (int tries = 0; !d->chain_open[i]; tries++) {
-			px_err_clear(err);
-			d->chain_open[i] = rly_chain_open(err, &d->chain[i], d->loop,
-							  &d->cfg.chains[i], &co, 20000);
-			if (!d->chain_open[i] && (tries >= 40 || interrupted))
-				return false;
-			if (!d->chain_open[i])
-				sleep_ms(d->block_ms);
-		}
-	}
-	step("light clients of both chains started (on trust at height 1: a local devnet)");
-	rly_path_from_config(&d->path, &d->cfg.paths[0], &d->chain[0], &d->chain[1]);
-	if (!rly_path_create_clients(err, &d->path))
-		return false;
-	step("clients: %s on %s, %s on %s", d->path.a.client_id, ids[0], d->path.b.client_id,
-	     ids[1]);
-	if (!rly_path_open_connection(err, &d->path))
-		return false;
-	step("connection open: %s <-> %s", d->path.a.connection_id, d->path.b.connection_id);
-	if (!rly_path_open_channel(err, &d->path))
-		return false;
-	step("channel open: %s/%s <-> %s/%s", d->path.a.port_id, d->path.a.channel_id,
-	     d->path.b.port_id, d->path.b.channel_id);
-	/* the file now names what exists, for `pontifex start` */
-	if (!write_config(err, d, false))
+	if (!rly_devnet_pair_setup(err, &d->pair, d->dir, &o))
 		return false;
 	/* the daemon first: it relays what it sees from its first height on */
 	if (!start_daemon(err, d))
@@ -518,16 +357,7 @@ static bool run(struct px_err *err, struct demo *d, const char *devnet_opt)
 static void cleanup(struct demo *d)
 {
 	stop_daemon(d);
-	for (int i = 0; i < 2; i++) {
-		if (d->chain_open[i])
-			rly_chain_close(&d->chain[i]);
-	}
-	if (d->loop)
-		cmt_loop_free(d->loop);
-	for (int i = 0; i < 2; i++)
-		rly_devnet_stop(&d->node[i]);
-	if (d->cfg_loaded)
-		rly_config_free(&d->cfg);
+	rly_devnet_pair_close(&d->pair);
 	if (d->dir[0] && !d->keep) {
 		char cmd[RLY_DEVNET_PATH_MAX + 16];
 

@@ -1,9 +1,11 @@
 /* `pontifex query packet|pending`: what became of packets on a channel,
  * read live from both chains' IBC query services (ibcquery.h) and, for
- * `query packet`, from the relayer's journal. Neither needs a running
- * relayer or a light client: these are the nodes' answers, unproven, for
- * an operator's eyes. The counterparty chain is the chain id in the
- * client state under the channel's connection, looked up in the config.
+ * `query packet`, from the relayer's journal; `pontifex query
+ * clients|connections|channels`: every client, connection or channel end
+ * one chain holds. None needs a running relayer or a light client: these
+ * are the nodes' answers, unproven, for an operator's eyes. The
+ * counterparty chain of a channel is the chain id in the client state
+ * under the channel's connection, looked up in the config.
  *
  * Also holds the helpers `tx transfer` shares: loading a configured chain
  * and connecting to its node. */
@@ -41,9 +43,19 @@ static const char query_usage[] =
 	"  pending CHAIN PORT CHANNEL\n"
 	"          packets committed on CHAIN that the counterparty has not received,\n"
 	"          and acknowledgements written there that CHAIN has not received\n"
+	"  clients CHAIN\n"
+	"          the light clients on CHAIN: type, the chain each follows, its\n"
+	"          latest height, whether it is frozen\n"
+	"  connections CHAIN\n"
+	"          the connection ends on CHAIN: client, state, counterparty\n"
+	"          client and connection\n"
+	"  channels CHAIN\n"
+	"          the channel ends on CHAIN: state, ordering, version, connection,\n"
+	"          counterparty port and channel\n"
 	"\n"
-	"CHAIN and the counterparty chain (found through the channel's connection\n"
-	"and client) must be in the configuration. No relayer needs to run.\n"
+	"CHAIN (and, for packet and pending, the counterparty chain, found\n"
+	"through the channel's connection and client) must be in the\n"
+	"configuration. No relayer needs to run. --json prints one object.\n"
 	"\n"
 	"exit status: 0 done, 2 usage, configuration or unknown channel,\n"
 	"             3 I/O or RPC failure\n";
@@ -492,12 +504,359 @@ out:
 	return rc;
 }
 
+/* ---- query clients | connections | channels ---- */
+
+#define COLS_MAX 6
+#define CELL (2 * IBC_ID_MAX + 2)
+
+/* One chain, connected. */
+struct one {
+	struct rly_config cfg;
+	bool have_cfg;
+	char home[RLY_CONFIG_PATH_MAX];
+	const struct rly_config_chain *chain;
+	struct cmt_loop *loop;
+	struct rly_cli_conn n;
+};
+
+static void one_close(struct one *o)
+{
+	rly_cli_disconnect(&o->n);
+	if (o->loop)
+		cmt_loop_free(o->loop);
+	if (o->have_cfg)
+		rly_config_free(&o->cfg);
+}
+
+static bool one_open(struct px_err *err, struct one *o, const struct rly_cli *cli, const char *chain)
+{
+	memset(o, 0, sizeof(*o));
+	if (!rly_cli_load_chain(err, &o->cfg, &o->chain, o->home, sizeof(o->home), cli, chain))
+		return false;
+	o->have_cfg = true;
+	return cmt_loop_new(err, &o->loop) && rly_cli_connect(err, &o->n, o->loop, o->chain,
+							      CONNECT_MS);
+}
+
+/* Identifiers as people count them: "channel-9" before "channel-10".
+ * Text before the last '-', then the number after it when both are
+ * numbers; otherwise plain text order. */
+static int id_cmp(const char *a, const char *b)
+{
+	const char *da = strrchr(a, '-'), *db = strrchr(b, '-');
+	uint64_t na, nb;
+
+	if (da && db && da - a == db - b && memcmp(a, b, (size_t)(da - a)) == 0 &&
+	    px_parse_u64(NULL, &na, da + 1, strlen(da + 1)) &&
+	    px_parse_u64(NULL, &nb, db + 1, strlen(db + 1)) && na != nb)
+		return na < nb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static int client_cmp(const void *a, const void *b)
+{
+	return id_cmp(((const struct rly_ibcq_client_entry *)a)->client_id,
+		      ((const struct rly_ibcq_client_entry *)b)->client_id);
+}
+
+static int connection_cmp(const void *a, const void *b)
+{
+	return id_cmp(((const struct rly_ibcq_connection_entry *)a)->connection_id,
+		      ((const struct rly_ibcq_connection_entry *)b)->connection_id);
+}
+
+static int channel_cmp(const void *a, const void *b)
+{
+	const struct rly_ibcq_channel_entry *x = a, *y = b;
+	int c = strcmp(x->port_id, y->port_id);
+
+	return c ? c : id_cmp(x->channel_id, y->channel_id);
+}
+
+/* The client type of an identifier, as ibc-go's ParseClientIdentifier
+ * reads it: everything before the last '-'. */
+static void client_type(char out[IBC_ID_MAX + 1], const char *id)
+{
+	const char *d = strrchr(id, '-');
+	size_t n = d ? (size_t)(d - id) : strlen(id);
+
+	memcpy(out, id, n);
+	out[n] = 0;
+}
+
+static const char *conn_state_name(enum ibc_connection_state s)
+{
+	static const char *const names[] = { "UNINITIALIZED", "INIT", "TRYOPEN", "OPEN" };
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static const char *chan_state_name(enum ibc_channel_state s)
+{
+	static const char *const names[] = { "UNINITIALIZED", "INIT",	  "TRYOPEN",	   "OPEN",
+					     "CLOSED",	      "FLUSHING", "FLUSHCOMPLETE" };
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static const char *order_name(enum ibc_order o)
+{
+	static const char *const names[] = { "NONE", "UNORDERED", "ORDERED" };
+
+	return (unsigned)o < sizeof(names) / sizeof(names[0]) ? names[o] : "?";
+}
+
+/* The text of row i's cells. */
+typedef void (*cells_fn)(const void *list, size_t i, char cells[COLS_MAX][CELL]);
+
+/* Columns as wide as their widest cell, two spaces apart. */
+static void table_print(const char *const *heads, size_t ncols, const void *list, size_t n,
+			cells_fn fn)
+{
+	char cells[COLS_MAX][CELL];
+	int w[COLS_MAX];
+
+	for (size_t c = 0; c < ncols; c++)
+		w[c] = (int)strlen(heads[c]);
+	for (size_t i = 0; i < n; i++) {
+		fn(list, i, cells);
+		for (size_t c = 0; c < ncols; c++)
+			if ((int)strlen(cells[c]) > w[c])
+				w[c] = (int)strlen(cells[c]);
+	}
+	for (size_t c = 0; c < ncols; c++) {
+		if (c + 1 < ncols)
+			printf("%-*s  ", w[c], heads[c]);
+		else
+			printf("%s\n", heads[c]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		fn(list, i, cells);
+		for (size_t c = 0; c < ncols; c++) {
+			if (c + 1 < ncols)
+				printf("%-*s  ", w[c], cells[c]);
+			else
+				printf("%s\n", cells[c]);
+		}
+	}
+}
+
+static void client_cells(const void *list, size_t i, char cells[COLS_MAX][CELL])
+{
+	const struct rly_ibcq_client_entry *e = &((const struct rly_ibcq_clients *)list)->v[i];
+
+	snprintf(cells[0], CELL, "%s", e->client_id);
+	client_type(cells[1], e->client_id);
+	if (!e->tendermint) {
+		snprintf(cells[2], CELL, "- (%.200s)", e->type_url);
+		snprintf(cells[3], CELL, "-");
+		snprintf(cells[4], CELL, "-");
+		return;
+	}
+	snprintf(cells[2], CELL, "%s", e->client.chain_id);
+	snprintf(cells[3], CELL, "%" PRIu64 "-%" PRIu64, e->client.latest_height.revision_number,
+		 e->client.latest_height.revision_height);
+	snprintf(cells[4], CELL, "%s", e->client.frozen ? "yes" : "no");
+}
+
+static void connection_cells(const void *list, size_t i, char cells[COLS_MAX][CELL])
+{
+	const struct rly_ibcq_connection_entry *e =
+		&((const struct rly_ibcq_connections *)list)->v[i];
+
+	snprintf(cells[0], CELL, "%s", e->connection_id);
+	snprintf(cells[1], CELL, "%s", e->client_id);
+	snprintf(cells[2], CELL, "%s", conn_state_name(e->state));
+	snprintf(cells[3], CELL, "%s", e->counterparty_client_id);
+	snprintf(cells[4], CELL, "%s",
+		 e->counterparty_connection_id[0] ? e->counterparty_connection_id : "-");
+}
+
+static void channel_cells(const void *list, size_t i, char cells[COLS_MAX][CELL])
+{
+	const struct rly_ibcq_channel_entry *e = &((const struct rly_ibcq_channels *)list)->v[i];
+	const struct ibc_channel *ch = &e->channel;
+
+	snprintf(cells[0], CELL, "%s/%s", e->port_id, e->channel_id);
+	snprintf(cells[1], CELL, "%s", chan_state_name(ch->state));
+	snprintf(cells[2], CELL, "%s", order_name(ch->ordering));
+	snprintf(cells[3], CELL, "%s", ch->version[0] ? ch->version : "-");
+	snprintf(cells[4], CELL, "%s", ch->connection_hops_len ? ch->connection_hops[0] : "-");
+	snprintf(cells[5], CELL, "%s/%s", ch->counterparty.port_id,
+		 ch->counterparty.channel_id[0] ? ch->counterparty.channel_id : "-");
+}
+
+/* A string, or null when empty (not known yet). */
+static json_t *str_or_null(const char *s)
+{
+	return s[0] ? json_string(s) : json_null();
+}
+
+static json_t *height_json(struct ibc_height h)
+{
+	return json_pack("{s:I, s:I}", "revision_number", (json_int_t)h.revision_number,
+			 "revision_height", (json_int_t)h.revision_height);
+}
+
+static json_t *clients_json(const struct rly_ibcq_clients *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < l->n; i++) {
+		const struct rly_ibcq_client_entry *e = &l->v[i];
+		char type[IBC_ID_MAX + 1];
+		json_t *o;
+
+		client_type(type, e->client_id);
+		o = json_pack("{s:s, s:s, s:s}", "client_id", e->client_id, "client_type", type,
+			      "type_url", e->type_url);
+		if (o && e->tendermint) {
+			json_object_set_new(o, "chain_id", json_string(e->client.chain_id));
+			json_object_set_new(o, "latest_height", height_json(e->client.latest_height));
+			json_object_set_new(o, "frozen", json_boolean(e->client.frozen));
+		} else if (o) {
+			json_object_set_new(o, "chain_id", json_null());
+			json_object_set_new(o, "latest_height", json_null());
+			json_object_set_new(o, "frozen", json_null());
+		}
+		json_array_append_new(a, o ? o : json_null());
+	}
+	return a;
+}
+
+static json_t *connections_json(const struct rly_ibcq_connections *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < l->n; i++) {
+		const struct rly_ibcq_connection_entry *e = &l->v[i];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:{s:s, s:o}, s:I}", "connection_id",
+				      e->connection_id, "client_id", e->client_id, "state",
+				      conn_state_name(e->state), "counterparty", "client_id",
+				      e->counterparty_client_id, "connection_id",
+				      str_or_null(e->counterparty_connection_id), "delay_period_ns",
+				      (json_int_t)e->delay_period);
+
+		json_array_append_new(a, o ? o : json_null());
+	}
+	return a;
+}
+
+static json_t *channels_json(const struct rly_ibcq_channels *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < l->n; i++) {
+		const struct rly_ibcq_channel_entry *e = &l->v[i];
+		const struct ibc_channel *ch = &e->channel;
+		json_t *hops = json_array(), *o;
+
+		for (size_t h = 0; hops && h < ch->connection_hops_len; h++)
+			json_array_append_new(hops, json_string(ch->connection_hops[h]));
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:{s:s, s:o}, s:I}", "port_id",
+			      e->port_id, "channel_id", e->channel_id, "state",
+			      chan_state_name(ch->state), "ordering", order_name(ch->ordering),
+			      "version", ch->version, "connection_id",
+			      ch->connection_hops_len ? json_string(ch->connection_hops[0])
+						      : json_null(),
+			      "connection_hops", hops ? hops : json_null(), "counterparty", "port_id",
+			      ch->counterparty.port_id, "channel_id",
+			      str_or_null(ch->counterparty.channel_id), "upgrade_sequence",
+			      (json_int_t)ch->upgrade_sequence);
+		json_array_append_new(a, o ? o : json_null());
+	}
+	return a;
+}
+
+enum listing { L_CLIENTS, L_CONNECTIONS, L_CHANNELS };
+
+static int query_list(const struct rly_cli *cli, int argc, char **argv, enum listing what)
+{
+	static const char *const names[] = { "clients", "connections", "channels" };
+	static const char *const client_heads[] = { "CLIENT", "TYPE", "CHAIN", "LATEST HEIGHT",
+						    "FROZEN" };
+	static const char *const conn_heads[] = { "CONNECTION", "CLIENT", "STATE",
+						  "COUNTERPARTY CLIENT", "COUNTERPARTY CONNECTION" };
+	static const char *const chan_heads[] = { "PORT/CHANNEL", "STATE", "ORDERING", "VERSION",
+						  "CONNECTION", "COUNTERPARTY" };
+	struct rly_ibcq_clients clients = { 0 };
+	struct rly_ibcq_connections conns = { 0 };
+	struct rly_ibcq_channels chans = { 0 };
+	struct px_err err = { 0 };
+	struct one o;
+	size_t n = 0;
+	bool ok;
+	int rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	if (argc != 2)
+		return rly_cli_usage(cli, "query", "query %s needs CHAIN", names[what]);
+	if (!one_open(&err, &o, cli, argv[1]))
+		goto fail;
+	switch (what) {
+	case L_CLIENTS:
+		ok = rly_ibcq_list_clients(&err, &clients, o.n.client, REQUEST_MS);
+		if (ok && clients.n > 1)
+			qsort(clients.v, clients.n, sizeof(clients.v[0]), client_cmp);
+		n = clients.n;
+		break;
+	case L_CONNECTIONS:
+		ok = rly_ibcq_list_connections(&err, &conns, o.n.client, REQUEST_MS);
+		if (ok && conns.n > 1)
+			qsort(conns.v, conns.n, sizeof(conns.v[0]), connection_cmp);
+		n = conns.n;
+		break;
+	default:
+		ok = rly_ibcq_list_channels(&err, &chans, o.n.client, REQUEST_MS);
+		if (ok && chans.n > 1)
+			qsort(chans.v, chans.n, sizeof(chans.v[0]), channel_cmp);
+		n = chans.n;
+		break;
+	}
+	if (!ok) {
+		px_err_prefix(&err, "%s: ", o.chain->id);
+		goto fail;
+	}
+	if (cli->json) {
+		char msg[128];
+		json_t *obj = json_pack("{s:s}", "chain", o.chain->id);
+
+		/* "1 channel", "2 channels" */
+		snprintf(msg, sizeof(msg), "%zu %.*s on %s", n,
+			 (int)strlen(names[what]) - (n == 1), names[what], o.chain->id);
+		if (obj)
+			json_object_set_new(obj, names[what],
+					    what == L_CLIENTS	    ? clients_json(&clients)
+					    : what == L_CONNECTIONS ? connections_json(&conns)
+								    : channels_json(&chans));
+		rly_cli_print_ok(cli, msg, obj);
+	} else if (n == 0) {
+		printf("%s has no %s\n", o.chain->id, names[what]);
+	} else if (what == L_CLIENTS) {
+		table_print(client_heads, 5, &clients, n, client_cells);
+	} else if (what == L_CONNECTIONS) {
+		table_print(conn_heads, 5, &conns, n, connection_cells);
+	} else {
+		table_print(chan_heads, 6, &chans, n, channel_cells);
+	}
+	goto out;
+fail:
+	rc = query_fail(cli, &err);
+out:
+	rly_ibcq_clients_free(&clients);
+	rly_ibcq_connections_free(&conns);
+	rly_ibcq_channels_free(&chans);
+	one_close(&o);
+	return rc;
+}
+
 int rly_cmd_query(const struct rly_cli *cli, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : NULL;
 
 	if (!sub)
-		return rly_cli_usage(cli, "query", "query needs a command: packet or pending");
+		return rly_cli_usage(cli, "query", "query needs a command: packet, pending, clients, "
+				     "connections or channels");
 	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
 		fputs(query_usage, stdout);
 		return 0;
@@ -506,5 +865,12 @@ int rly_cmd_query(const struct rly_cli *cli, int argc, char **argv)
 		return query_packet(cli, argc - 1, argv + 1);
 	if (strcmp(sub, "pending") == 0)
 		return query_pending(cli, argc - 1, argv + 1);
-	return rly_cli_usage(cli, "query", "unknown query command '%s' (packet or pending)", sub);
+	if (strcmp(sub, "clients") == 0)
+		return query_list(cli, argc - 1, argv + 1, L_CLIENTS);
+	if (strcmp(sub, "connections") == 0)
+		return query_list(cli, argc - 1, argv + 1, L_CONNECTIONS);
+	if (strcmp(sub, "channels") == 0)
+		return query_list(cli, argc - 1, argv + 1, L_CHANNELS);
+	return rly_cli_usage(cli, "query", "unknown query command '%s' (packet, pending, clients, "
+			     "connections or channels)", sub);
 }

@@ -10,7 +10,11 @@
  * header or proof that did not verify; 2 usage or configuration (loose
  * key permissions and non-loopback listen addresses included); 3 journal
  * I/O, a listen address that cannot be bound, or chains that cannot be
- * reached at start. */
+ * reached at start.
+ *
+ * `pontifex clear packets` (cli_clear.c) runs the same engine: it opens
+ * the same way and stops on the same signals (rly_cli_engine_open and
+ * rly_cli_engine_signals, here). */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,6 +57,36 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
+bool rly_cli_engine_open(struct px_err *err, struct rly_config *cfg, bool *have_cfg,
+			 struct rly_journal **j, char *home, size_t home_cap, char *jpath,
+			 size_t jpath_cap, const struct rly_cli *cli)
+{
+	char file[RLY_CONFIG_PATH_MAX];
+
+	if (!rly_home_dir(err, home, home_cap, cli->home) ||
+	    !rly_config_file(err, file, sizeof(file), cli->home, cli->config) ||
+	    !rly_config_load(err, cfg, file))
+		return false;
+	*have_cfg = true;
+	if (!rly_keys_check_permissions(err, home))
+		return false;
+	snprintf(jpath, jpath_cap, "%s/journal.sqlite", home);
+	return rly_journal_open_sqlite(err, j, jpath);
+}
+
+const volatile sig_atomic_t *rly_cli_engine_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return &stop_flag;
+}
+
 int rly_cmd_start(const struct rly_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -60,11 +94,10 @@ int rly_cmd_start(const struct rly_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char home[RLY_CONFIG_PATH_MAX], file[RLY_CONFIG_PATH_MAX], jpath[RLY_CONFIG_PATH_MAX + 32];
+	char home[RLY_CONFIG_PATH_MAX], jpath[RLY_CONFIG_PATH_MAX + 32];
 	struct rly_relay_opts ro = { 0 };
 	struct rly_journal *j = NULL;
 	struct rly_config cfg;
-	struct sigaction sa;
 	struct px_err err = { 0 };
 	const char *path = NULL;
 	bool have_cfg = false;
@@ -84,29 +117,14 @@ int rly_cmd_start(const struct rly_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return rly_cli_usage(cli, "start", "unexpected argument '%s'", argv[optind]);
-	if (!rly_home_dir(&err, home, sizeof(home), cli->home) ||
-	    !rly_config_file(&err, file, sizeof(file), cli->home, cli->config) ||
-	    !rly_config_load(&err, &cfg, file))
+	if (!rly_cli_engine_open(&err, &cfg, &have_cfg, &j, home, sizeof(home), jpath, sizeof(jpath),
+				 cli))
 		goto out;
-	have_cfg = true;
-	if (!rly_keys_check_permissions(&err, home))
-		goto out;
-	snprintf(jpath, sizeof(jpath), "%s/journal.sqlite", home);
-	if (!rly_journal_open_sqlite(&err, &j, jpath))
-		goto out;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
+	ro.stop = rly_cli_engine_signals();
 	ro.cfg = &cfg;
 	ro.journal = j;
 	ro.home = home;
 	ro.path = path;
-	ro.stop = &stop_flag;
 	px_info(MOD, "pontifex start: journal %s, %zu path(s) configured, max_msgs %llu", jpath,
 		cfg.n_paths, (unsigned long long)cfg.max_msgs);
 	if (!rly_relay_run(&err, &ro))

@@ -224,6 +224,27 @@ static bool get_trust_level(struct walk *w, const yaml_node_t *n, const char *kp
 	return true;
 }
 
+/* `off`, or a fraction of the trusting period strictly between 0 and 1:
+ * at 1 the client would already have expired. */
+static bool get_refresh(struct walk *w, const yaml_node_t *n, const char *kp, uint64_t *num,
+			uint64_t *den)
+{
+	struct px_err e = { 0 };
+	const char *s;
+
+	if (!get_string(w, n, kp, &s))
+		return false;
+	if (strcmp(s, "off") == 0) {
+		*num = 0;
+		*den = 1;
+		return true;
+	}
+	CHECK(px_parse_fraction(&e, num, den, s, strlen(s)), "%s is not a fraction like 1/3 or off",
+	      s);
+	CHECK(*num > 0 && *num < *den, "%s must be above 0 and below 1 (or off)", s);
+	return true;
+}
+
 static bool get_decimal_in(struct walk *w, const yaml_node_t *n, const char *kp,
 			   struct rly_decimal *out, uint64_t lo, uint64_t hi)
 {
@@ -275,12 +296,13 @@ static void *arena_array(struct walk *w, size_t n, size_t size)
 
 enum {
 	C_ID, C_RPC, C_WITNESSES, C_PREFIX, C_GAS_PRICE, C_GAS_LIMIT, C_GAS_ADJ, C_KEY,
-	C_TRUSTING, C_TRUST_LEVEL, C_DRIFT, C_THEIGHT, C_THASH, C_COUNT
+	C_TRUSTING, C_TRUST_LEVEL, C_DRIFT, C_THEIGHT, C_THASH, C_REFRESH, C_COUNT
 };
 
 static const char *const chain_keys[C_COUNT] = {
 	"id", "rpc", "witnesses", "account_prefix", "gas_price", "gas_limit", "gas_adjustment",
 	"key", "trusting_period", "trust_level", "clock_drift", "trusted_height", "trusted_hash",
+	"refresh",
 };
 
 static bool prefix_ok(const char *s)
@@ -346,6 +368,8 @@ static bool parse_chain(struct walk *w, struct rly_config_chain *c, const yaml_n
 	c->trust_num = 1;
 	c->trust_den = 3;
 	c->clock_drift_ns = 10ull * 1000000000ull;
+	c->refresh_num = 1;
+	c->refresh_den = 3;
 	if (!need(w, n, kp, "id", v[C_ID]) || !get_string(w, v[C_ID], sub[C_ID], &c->id))
 		return false;
 	if (!rly_name_check(&e, "a chain id", c->id))
@@ -389,6 +413,9 @@ static bool parse_chain(struct walk *w, struct rly_config_chain *c, const yaml_n
 	if (c->clock_drift_ns >= c->trusting_period_ns)
 		return fail_at(w, v[C_DRIFT] ? v[C_DRIFT] : n, sub[C_DRIFT],
 			       "must be shorter than trusting_period");
+	if (v[C_REFRESH] &&
+	    !get_refresh(w, v[C_REFRESH], sub[C_REFRESH], &c->refresh_num, &c->refresh_den))
+		return false;
 	if (!v[C_THEIGHT] != !v[C_THASH])
 		return fail_at(w, v[C_THEIGHT] ? v[C_THEIGHT] : v[C_THASH],
 			       sub[v[C_THEIGHT] ? C_THEIGHT : C_THASH],

@@ -46,6 +46,11 @@ struct rly_config_chain {
 	uint64_t trusting_period_ns;	/* default 336h */
 	uint64_t trust_num, trust_den;	/* default 1/3, in [1/3, 1] */
 	uint64_t clock_drift_ns;	/* default 10s */
+	/* The counterparty clients of this chain are refreshed (updated
+	 * without packets) once their latest consensus state is older than
+	 * refresh_num/refresh_den of their trusting period; default 1/3,
+	 * in (0, 1); refresh_num 0: `off`, never. */
+	uint64_t refresh_num, refresh_den;
 	bool has_trusted;		/* trusted_height and trusted_hash given */
 	uint64_t trusted_height;
 	uint8_t trusted_hash[32];

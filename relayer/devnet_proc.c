@@ -54,11 +54,12 @@ bool rly_devnet_exe(struct px_err *err, char *out, size_t cap, const char *expli
 			  "--devnet PATH");
 }
 
-/* Runs argv to completion with output appended to log. */
-static bool run(struct px_err *err, char *const argv[], const char *log)
+/* argv[0] with argv as a child, stdout and stderr appended to log; own_group:
+ * in a process group of its own. */
+static bool fork_exec(struct px_err *err, pid_t *out, char *const argv[], const char *log,
+		      bool own_group)
 {
 	pid_t pid = fork();
-	int status;
 
 	if (pid < 0)
 		return px_err_set(err, PX_E_IO, "fork: %s", strerror(errno));
@@ -70,9 +71,28 @@ static bool run(struct px_err *err, char *const argv[], const char *log)
 			dup2(fd, 2);
 			close(fd);
 		}
+		if (own_group)
+			setpgid(0, 0);
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	*out = pid;
+	return true;
+}
+
+bool rly_child_spawn(struct px_err *err, pid_t *out, char *const argv[], const char *log)
+{
+	return fork_exec(err, out, argv, log, true);
+}
+
+/* Runs argv to completion with output appended to log. */
+static bool run(struct px_err *err, char *const argv[], const char *log)
+{
+	pid_t pid;
+	int status;
+
+	if (!fork_exec(err, &pid, argv, log, false))
+		return false;
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return px_err_set(err, PX_E_IO, "waitpid: %s", strerror(errno));
@@ -147,22 +167,13 @@ static bool launch(struct px_err *err, struct rly_devnet *d, const char *exe, ui
 		return px_err_set(err, PX_E_IO, "no free loopback port");
 	snprintf(rpc, sizeof(rpc), "127.0.0.1:%d", d->port);
 	snprintf(block, sizeof(block), "%u", block_ms);
-	pid = fork();
-	if (pid < 0)
-		return px_err_set(err, PX_E_IO, "fork: %s", strerror(errno));
-	if (pid == 0) {
+	{
 		char *argv[] = { (char *)exe, "--log-level", "warn", "start", "--home", d->home,
 				 "--rpc", rpc, "--block-time", block, NULL };
-		int fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		setpgid(0, 0);	/* a terminal's ^C reaches pontifex, which stops us */
-		execv(exe, argv);
-		_exit(127);
+		/* a terminal's ^C reaches pontifex, which stops us */
+		if (!rly_child_spawn(err, &pid, argv, d->log))
+			return false;
 	}
 	d->pid = pid;
 	for (uint32_t waited = 0; waited < timeout_ms; waited += 50) {
@@ -220,24 +231,30 @@ bool rly_devnet_start(struct px_err *err, struct rly_devnet *d, const char *exe,
 	return false;
 }
 
-void rly_devnet_stop(struct rly_devnet *d)
+int rly_child_stop(pid_t *pid, uint32_t grace_ms)
 {
 	int status;
 
-	if (d->pid <= 0)
-		return;
-	kill(d->pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
-			d->pid = 0;
-			return;
+	if (*pid <= 0)
+		return -1;
+	kill(*pid, SIGTERM);
+	for (uint32_t waited = 0; waited < grace_ms; waited += 50) {
+		if (waitpid(*pid, &status, WNOHANG) == *pid) {
+			*pid = 0;
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		}
 		sleep_ms(50);
 	}
-	kill(d->pid, SIGKILL);
-	while (waitpid(d->pid, &status, 0) < 0 && errno == EINTR)
+	kill(*pid, SIGKILL);
+	while (waitpid(*pid, &status, 0) < 0 && errno == EINTR)
 		;
-	d->pid = 0;
+	*pid = 0;
+	return -1;
+}
+
+void rly_devnet_stop(struct rly_devnet *d)
+{
+	(void)rly_child_stop(&d->pid, 5000);
 }
 
 bool rly_devnet_account_key(struct px_err *err, struct cosmos_key *out, const struct rly_devnet *d,

@@ -39,6 +39,16 @@ bool rly_devnet_start(struct px_err *err, struct rly_devnet *d, const char *exe,
 /* SIGTERM, then SIGKILL after 5 s; reaps the child. Idempotent. */
 void rly_devnet_stop(struct rly_devnet *d);
 
+/* argv[0] with argv as a child process in its own process group (a
+ * terminal's ^C reaches only the parent, which stops it), stdout and
+ * stderr appended to log. */
+bool rly_child_spawn(struct px_err *err, pid_t *out, char *const argv[], const char *log) PX_MUST_CHECK;
+
+/* SIGTERM, then SIGKILL after grace_ms; reaps the child and zeroes *pid.
+ * The exit status when it exited by itself within grace_ms, else -1 (also
+ * when *pid is not a child: 0 or less). */
+int rly_child_stop(pid_t *pid, uint32_t grace_ms);
+
 /* The secret key of a funded account `init` made (config/accounts/NAME.json);
  * wipe it with cosmos_key_wipe. */
 bool rly_devnet_account_key(struct px_err *err, struct cosmos_key *out, const struct rly_devnet *d,

@@ -350,13 +350,76 @@ static bool fetch_validators(struct px_err *err, struct tm_validator_set *out, s
 	return ok;
 }
 
+static bool bytes_are(const struct tm_bytes *b, const uint8_t *want, size_t len)
+{
+	return b->len == len && memcmp(b->b, want, len) == 0;
+}
+
+/* The state the counterparty's client trusts at height, when this light
+ * client cannot verify that height (it verifies forward only, and holds
+ * the newest states): the node's block there, signed by more than 2/3 of
+ * its own validators, with its next validator set, and matching the
+ * consensus state cs the counterparty holds (time, app hash, next
+ * validators hash), which the caller read with a proof. The update built
+ * on it is what the counterparty will check against cs; its target is
+ * still verified by this light client. */
+static bool trusted_from_cs(struct px_err *err, struct tm_trusted *out, struct rly_fetch *f,
+			    int64_t height, const struct ibc_tm_consensus_state *cs)
+{
+	struct tm_light_block lb;
+	const struct tm_header *h;
+	uint8_t vh[TM_HASH_LEN];
+	bool ok = false;
+
+	memset(out, 0, sizeof(*out));
+	if (!fetch_signed_block(err, &lb, f, height))
+		return false;
+	lb.has_validators = true;
+	if (!fetch_validators(err, &lb.next_validators, f, height + 1))
+		goto out;
+	lb.has_next_validators = true;
+	h = &lb.signed_header.header;
+	if (strcmp(h->chain_id, f->chain_id) != 0) {
+		px_err_set(err, PX_E_CHAIN_ID, "trusted block %lld is on %s, not %s", (long long)height,
+			   h->chain_id, f->chain_id);
+		goto out;
+	}
+	if (px_time_cmp(h->time, cs->timestamp) != 0 ||
+	    !bytes_are(&h->app_hash, cs->root, cs->root_len) ||
+	    !bytes_are(&h->next_validators_hash, cs->next_validators_hash, TM_HASH_LEN)) {
+		px_err_set(err, PX_E_CONFLICT, "the node's block %lld is not the one the counterparty's "
+			   "client trusts (time, app hash or next validators differ)", (long long)height);
+		goto out;
+	}
+	if (!tm_validator_set_hash(err, vh, &lb.validators))
+		goto out;
+	if (!bytes_are(&h->validators_hash, vh, TM_HASH_LEN)) {
+		px_err_set(err, PX_E_VALSET_HASH, "block %lld: its validator set does not hash to "
+			   "validators_hash", (long long)height);
+		goto out;
+	}
+	if (!tm_commit_verify_light(err, f->chain_id, &lb.validators, &lb.signed_header.commit.block_id,
+				    height, &lb.signed_header.commit) ||
+	    !tm_trust_anchor(err, out, &lb))
+		goto out;
+	ok = true;
+out:
+	if (!ok)
+		px_err_prefix(err, "%s at the counterparty's trusted height: ", f->chain_id);
+	tm_light_block_free(&lb);
+	return ok;
+}
+
 /* Verified states at both heights, copied out of the client (whose array
  * moves on every update): the target first, then the trusted height,
- * which may need a verification of its own from a state below it. */
+ * which may need a verification of its own from a state below it, or
+ * (cs given, below every held state) a check against cs. */
 static bool verified_pair(struct px_err *err, struct tm_trusted *target, struct tm_trusted *trusted,
-			  struct rly_fetch *f, int64_t trusted_height, int64_t height)
+			  struct rly_fetch *f, int64_t trusted_height,
+			  const struct ibc_tm_consensus_state *cs, int64_t height)
 {
 	const struct tm_trusted *t;
+	bool ok;
 
 	memset(target, 0, sizeof(*target));
 	memset(trusted, 0, sizeof(*trusted));
@@ -365,11 +428,15 @@ static bool verified_pair(struct px_err *err, struct tm_trusted *target, struct 
 				  (long long)trusted_height, (long long)height);
 	if (!rly_fetch_update_to(err, &t, f, height) || !tm_trusted_copy(err, target, t))
 		return false;
-	if (!rly_fetch_update_to(err, &t, f, trusted_height) || !tm_trusted_copy(err, trusted, t)) {
+	if (cs && !tm_client_state_at(&f->lc, trusted_height) &&
+	    !held_below(&f->lc, trusted_height))
+		ok = trusted_from_cs(err, trusted, f, trusted_height, cs);
+	else
+		ok = rly_fetch_update_to(err, &t, f, trusted_height) &&
+		     tm_trusted_copy(err, trusted, t);
+	if (!ok)
 		tm_trusted_free(target);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 /* The trusted validators of a header: the verified next set of the trusted
@@ -386,6 +453,13 @@ static bool trusted_validators(struct px_err *err, struct tm_validator_set *out,
 bool rly_fetch_update_header(struct px_err *err, struct px_buf *out, struct rly_fetch *f,
 			     int64_t trusted_height, int64_t target)
 {
+	return rly_fetch_update_header_from(err, out, f, trusted_height, NULL, target);
+}
+
+bool rly_fetch_update_header_from(struct px_err *err, struct px_buf *out, struct rly_fetch *f,
+				  int64_t trusted_height, const struct ibc_tm_consensus_state *cs,
+				  int64_t target)
+{
 	struct tm_trusted tgt, tr;
 	struct tm_light_block block;
 	struct tm_validator_set tv;
@@ -393,7 +467,7 @@ bool rly_fetch_update_header(struct px_err *err, struct px_buf *out, struct rly_
 
 	memset(&block, 0, sizeof(block));
 	memset(&tv, 0, sizeof(tv));
-	if (!verified_pair(err, &tgt, &tr, f, trusted_height, target))
+	if (!verified_pair(err, &tgt, &tr, f, trusted_height, cs, target))
 		return false;
 	if (!fetch_signed_block(err, &block, f, target) || !trusted_validators(err, &tv, f, &tr))
 		goto out;
@@ -427,6 +501,13 @@ void rly_trace_free(struct rly_trace *t)
 bool rly_fetch_update_trace(struct px_err *err, struct rly_trace *out, struct rly_fetch *f,
 			    int64_t trusted_height, int64_t target)
 {
+	return rly_fetch_update_trace_from(err, out, f, trusted_height, NULL, target);
+}
+
+bool rly_fetch_update_trace_from(struct px_err *err, struct rly_trace *out, struct rly_fetch *f,
+				 int64_t trusted_height, const struct ibc_tm_consensus_state *cs,
+				 int64_t target)
+{
 	struct tm_trusted tgt, tr, step;
 	struct tm_trace trace;
 	struct tm_provider p;
@@ -438,7 +519,9 @@ bool rly_fetch_update_trace(struct px_err *err, struct rly_trace *out, struct rl
 	memset(out, 0, sizeof(*out));
 	memset(&trace, 0, sizeof(trace));
 	memset(&step, 0, sizeof(step));
-	if (!verified_pair(err, &tgt, &tr, f, trusted_height, target))
+	size_t first = 0;
+
+	if (!verified_pair(err, &tgt, &tr, f, trusted_height, cs, target))
 		return false;
 	if (!tr.next_validators.len) {
 		px_err_set(err, PX_E_NEXT_VALSET, "trace: the state at %lld has no next validators",
@@ -462,7 +545,13 @@ bool rly_fetch_update_trace(struct px_err *err, struct rly_trace *out, struct rl
 			   RLY_FETCH_MAX_TRACE);
 		goto out;
 	}
-	if (!tm_client_update(err, &f->lc, trace.blocks, trace.len, now))
+	/* Steps below every held state (a trace from the counterparty's old
+	 * trusted height) cannot be verified again by this client: they
+	 * were checked by the walk from that height, the target by it. */
+	while (first < trace.len && !held_below(&f->lc, trace.blocks[first].signed_header.header.height))
+		first++;
+	if (first < trace.len &&
+	    !tm_client_update(err, &f->lc, trace.blocks + first, trace.len - first, now))
 		goto out;
 	prev = &tr;
 	prev_vals = &tr.next_validators;

@@ -152,6 +152,18 @@ bool rly_fetch_update_header(struct px_err *err, struct px_buf *out, struct rly_
 bool rly_fetch_update_trace(struct px_err *err, struct rly_trace *out, struct rly_fetch *f,
 			    int64_t trusted_height, int64_t target) PX_MUST_CHECK;
 
+/* The same two, for a counterparty whose trusted height may be below
+ * every state this light client holds: then its block there is taken
+ * from the node and must match cs, the counterparty client's consensus
+ * state at trusted_height (which the caller read with a proof), else
+ * PX_E_CONFLICT. cs NULL: as above (PX_E_HEIGHT below every state). */
+bool rly_fetch_update_header_from(struct px_err *err, struct px_buf *out, struct rly_fetch *f,
+				  int64_t trusted_height, const struct ibc_tm_consensus_state *cs,
+				  int64_t target) PX_MUST_CHECK;
+bool rly_fetch_update_trace_from(struct px_err *err, struct rly_trace *out, struct rly_fetch *f,
+				 int64_t trusted_height, const struct ibc_tm_consensus_state *cs,
+				 int64_t target) PX_MUST_CHECK;
+
 void rly_proof_free(struct rly_proof *p);
 void rly_trace_free(struct rly_trace *t);
 

@@ -1,11 +1,13 @@
 /* IBC state as a chain's gRPC query services report it, over abci_query:
  * ibc-go's 02-client ClientState, 03-connection Connection and 04-channel
  * Channel, PacketCommitment(s), PacketReceipt, PacketAcknowledgement(s),
- * UnreceivedPackets and UnreceivedAcks (request and response fields as in
- * ibc-go v8; docs/devnet.md lists them).
+ * UnreceivedPackets and UnreceivedAcks, and the ClientStates, Connections
+ * and Channels listings (ibcquery_list.c) (request and response fields as
+ * in ibc-go v8; docs/devnet.md lists them).
  *
  * Where it sits: these answers are the node's word, without proofs. They
- * serve `pontifex query packet|pending`, `tx transfer` (finding the
+ * serve `pontifex query packet|pending|clients|connections|channels`,
+ * `tx transfer` (finding the
  * counterparty of a channel) and the relaying engine's "what is left to
  * do" questions. Anything put into a message for another chain must still
  * be proven through ibcfetch.h.
@@ -18,7 +20,8 @@
  * (cmt_client_call_sync): call it on the loop's thread, outside callbacks.
  *
  * Memory: decoded connection ends borrow their counterparty prefix from
- * the response bytes; sequence lists are owned (rly_ibcq_seqs_free). */
+ * the response bytes; sequence lists and the client, connection and
+ * channel lists are owned (rly_ibcq_*_free) and borrow nothing. */
 #ifndef PX_RELAYER_IBCQUERY_H
 #define PX_RELAYER_IBCQUERY_H
 
@@ -41,6 +44,9 @@
 #define RLY_IBCQ_ACKS "/ibc.core.channel.v1.Query/PacketAcknowledgements"
 #define RLY_IBCQ_UNRECEIVED_PACKETS "/ibc.core.channel.v1.Query/UnreceivedPackets"
 #define RLY_IBCQ_UNRECEIVED_ACKS "/ibc.core.channel.v1.Query/UnreceivedAcks"
+#define RLY_IBCQ_CLIENT_STATES "/ibc.core.client.v1.Query/ClientStates"
+#define RLY_IBCQ_CONNECTIONS "/ibc.core.connection.v1.Query/Connections"
+#define RLY_IBCQ_CHANNELS "/ibc.core.channel.v1.Query/Channels"
 
 /* Caps (STYLE rule 13). */
 #define RLY_IBCQ_MAX_RESPONSE (8u << 20)	/* bytes of one response */
@@ -49,6 +55,9 @@
 #define RLY_IBCQ_MAX_NEXT_KEY 1024u		/* pagination keys */
 #define RLY_IBCQ_PAGE 1000u			/* entries asked per page */
 #define RLY_IBCQ_BATCH 1000u			/* sequences per Unreceived* request */
+#define RLY_IBCQ_MAX_LIST 10000u		/* clients, connections or channels listed */
+#define RLY_IBCQ_LIST_PAGE 100u			/* of those asked per page */
+#define RLY_IBCQ_MAX_TYPE_URL 256u		/* as ibc/codec/base.h caps it */
 
 /* The SDK's NotFound, as ibc-go's handlers refuse a missing object
  * (codespace sdk). */
@@ -189,6 +198,86 @@ struct rly_ibcq_client_health {
 };
 bool rly_ibcq_client_health(struct px_err *err, struct rly_ibcq_client_health *out,
 			    struct cmt_client *c, const char *client_id,
+			    uint32_t timeout_ms) PX_MUST_CHECK;
+
+/* --- listings (ibcquery_list.c) ----------------------------------------- */
+
+/* QueryClientStatesRequest, QueryConnectionsRequest, QueryChannelsRequest:
+ * {pagination = 1 {key = 1, limit = 3}}; key may be empty. */
+void rly_ibcq_req_list(struct px_buf *out, const uint8_t *key, size_t key_len, uint64_t limit);
+
+/* IdentifiedClientState{client_id = 1, client_state = 2 (Any)}. A client
+ * state of another type than 07-tendermint is listed with its type URL
+ * only (tendermint false, client zeroed). */
+struct rly_ibcq_client_entry {
+	char client_id[IBC_ID_MAX + 1];
+	char type_url[RLY_IBCQ_MAX_TYPE_URL + 1];
+	bool tendermint;
+	struct rly_ibcq_client client;
+};
+
+/* IdentifiedConnection{id = 1, then ConnectionEnd's fields as 2..6}: what
+ * an operator reads of it (the versions are checked, not kept). */
+struct rly_ibcq_connection_entry {
+	char connection_id[IBC_ID_MAX + 1];
+	char client_id[IBC_ID_MAX + 1];
+	enum ibc_connection_state state;
+	char counterparty_client_id[IBC_ID_MAX + 1];
+	char counterparty_connection_id[IBC_ID_MAX + 1];	/* empty until known */
+	uint64_t delay_period;					/* ns */
+};
+
+/* IdentifiedChannel{Channel's fields 1..5, port_id = 6, channel_id = 7,
+ * upgrade_sequence = 8}. */
+struct rly_ibcq_channel_entry {
+	char port_id[IBC_ID_MAX + 1];
+	char channel_id[IBC_ID_MAX + 1];
+	struct ibc_channel channel;
+};
+
+/* Owned lists (at most RLY_IBCQ_MAX_LIST entries). */
+struct rly_ibcq_clients {
+	struct rly_ibcq_client_entry *v;
+	size_t n, cap;
+};
+struct rly_ibcq_connections {
+	struct rly_ibcq_connection_entry *v;
+	size_t n, cap;
+};
+struct rly_ibcq_channels {
+	struct rly_ibcq_channel_entry *v;
+	size_t n, cap;
+};
+
+void rly_ibcq_clients_free(struct rly_ibcq_clients *l);
+void rly_ibcq_connections_free(struct rly_ibcq_connections *l);
+void rly_ibcq_channels_free(struct rly_ibcq_channels *l);
+
+/* One page of QueryClientStatesResponse{client_states = 1, pagination =
+ * 2}, QueryConnectionsResponse{connections = 1, pagination = 2, height =
+ * 3} or QueryChannelsResponse{channels = 1, pagination = 2, height = 3}:
+ * appends the entries to out, replaces next_key's contents with the
+ * page's next_key. An entry without its identifiers, with an invalid
+ * identifier or a value its codec refuses, a repeated singular field or
+ * a truncated field is PX_E_MALFORMED naming the response, the entry's
+ * index and the field; past RLY_IBCQ_MAX_LIST entries PX_E_TOO_LARGE. On
+ * failure out and next_key are as they were. */
+bool rly_ibcq_client_states_decode(struct px_err *err, struct rly_ibcq_clients *out,
+				   struct px_buf *next_key, const uint8_t *buf,
+				   size_t len) PX_MUST_CHECK;
+bool rly_ibcq_connections_decode(struct px_err *err, struct rly_ibcq_connections *out,
+				 struct px_buf *next_key, const uint8_t *buf, size_t len) PX_MUST_CHECK;
+bool rly_ibcq_channels_decode(struct px_err *err, struct rly_ibcq_channels *out,
+			      struct px_buf *next_key, const uint8_t *buf, size_t len) PX_MUST_CHECK;
+
+/* Every client, connection or channel of the chain at the latest height,
+ * following next_key page by page (a next_key that does not move is
+ * PX_E_MALFORMED). Appended to out; on failure out is as it was. */
+bool rly_ibcq_list_clients(struct px_err *err, struct rly_ibcq_clients *out, struct cmt_client *c,
+			   uint32_t timeout_ms) PX_MUST_CHECK;
+bool rly_ibcq_list_connections(struct px_err *err, struct rly_ibcq_connections *out,
+			       struct cmt_client *c, uint32_t timeout_ms) PX_MUST_CHECK;
+bool rly_ibcq_list_channels(struct px_err *err, struct rly_ibcq_channels *out, struct cmt_client *c,
 			    uint32_t timeout_ms) PX_MUST_CHECK;
 
 #endif

@@ -27,6 +27,7 @@ static const char main_usage[] =
 	"  keys add|list|show|delete  the relayer's signing keys (pontifex keys --help)\n"
 	"  tx transfer    send ICS-20 transfers (pontifex tx --help)\n"
 	"  query packet|pending  a packet's state, or what is left to relay on a channel\n"
+	"  query clients|connections|channels CHAIN  the IBC objects a chain holds\n"
 	"  create client|connection|channel PATH  clients and handshakes of a path\n"
 	"  start [--path NAME]  run the relayer daemon (pontifex start --help)\n"
 	"  clear packets CHAIN PORT CHANNEL  relay what is pending on a channel now\n"

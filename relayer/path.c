@@ -423,6 +423,43 @@ out:
 	return ok;
 }
 
+bool rly_end_consensus_state(struct px_err *err, struct ibc_tm_consensus_state *out,
+			     struct rly_end *dst, struct ibc_height height)
+{
+	struct ibc_path key;
+	struct rly_proof pr;
+	struct ibc_msg m;
+	int64_t v;
+	bool ok = false;
+
+	memset(out, 0, sizeof(*out));
+	if (!ibc_path_consensus_state(err, &key, dst->client_id, height) ||
+	    !rly_chain_provable(err, &v, dst->chain) || !rly_end_prove(err, &pr, dst, key.s, v))
+		return false;
+	if (!pr.exists) {
+		px_err_set(err, PX_E_IBC_NOT_FOUND, "%s: client %s has no consensus state at %" PRIu64
+			   "-%" PRIu64 " (proven absent at %" PRId64 ")", dst->chain->cfg->id,
+			   dst->client_id, height.revision_number, height.revision_height, v);
+		goto out;
+	}
+	if (!ibc_msg_decode_any(err, &m, pr.value.data, pr.value.len)) {
+		px_err_prefix(err, "%s: client %s consensus state: ", dst->chain->cfg->id,
+			      dst->client_id);
+		goto out;
+	}
+	if (m.kind != IBC_MSG_TM_CONSENSUS_STATE) {
+		px_err_set(err, PX_E_UNSUPPORTED, "%s: client %s: not a 07-tendermint consensus state",
+			   dst->chain->cfg->id, dst->client_id);
+	} else {
+		*out = m.u.tm_consensus_state;
+		ok = true;
+	}
+	ibc_msg_free(&m);
+out:
+	rly_proof_free(&pr);
+	return ok;
+}
+
 bool rly_end_client_height(struct px_err *err, struct ibc_height *out, struct rly_end *dst)
 {
 	struct ibc_tm_client_state cs;
@@ -452,17 +489,37 @@ static bool add_update(struct px_err *err, struct rly_msgs *m, struct rly_end *d
 	return rly_msgs_add_ibc(err, m, &u);
 }
 
-/* Headers that take dst's client of src from trusted to target. */
+/* Whether src's light client can verify height: it holds a state at or
+ * below it (it verifies forward only). */
+static bool verifiable(const struct rly_end *src, int64_t height)
+{
+	const struct tm_client *lc = rly_fetch_client(src->chain->fetch);
+
+	return lc->nstates > 0 && lc->states[0].header.height <= height;
+}
+
+/* Headers that take dst's client of src from trusted to target. A
+ * trusted height below every state src's light client holds (a client
+ * that packets have not touched for a while) is taken from what dst's
+ * client holds there: its consensus state, read with a proof. */
 static bool add_updates(struct px_err *err, struct rly_msgs *m, struct rly_end *dst,
 			struct rly_end *src, int64_t trusted, int64_t target)
 {
 	struct px_buf any = PX_BUF_INIT;
 	struct px_err one = { 0 };
 	struct rly_trace trace;
+	struct ibc_tm_consensus_state cons, *cs = NULL;
 	size_t start = m->n;
 	bool ok;
 
-	if (rly_fetch_update_header(&one, &any, src->chain->fetch, trusted, target)) {
+	if (!verifiable(src, trusted)) {
+		struct ibc_height h = { src->chain->revision, (uint64_t)trusted };
+
+		if (!rly_end_consensus_state(err, &cons, dst, h))
+			return false;
+		cs = &cons;
+	}
+	if (rly_fetch_update_header_from(&one, &any, src->chain->fetch, trusted, cs, target)) {
 		ok = add_update(err, m, dst, &any);
 		px_buf_free(&any);
 		return ok;
@@ -474,7 +531,7 @@ static bool add_updates(struct px_err *err, struct rly_msgs *m, struct rly_end *
 	}
 	/* The trusted validators alone do not carry the target: the
 	 * bisection trace, one MsgUpdateClient per step. */
-	if (!rly_fetch_update_trace(err, &trace, src->chain->fetch, trusted, target))
+	if (!rly_fetch_update_trace_from(err, &trace, src->chain->fetch, trusted, cs, target))
 		return false;
 	ok = true;
 	for (size_t i = 0; i < trace.len && ok; i++)
@@ -520,7 +577,7 @@ bool rly_path_update_msgs(struct px_err *err, struct rly_msgs *m, int64_t *versi
 		}
 		/* The client already holds a consensus state late enough, at a
 		 * height this relayer can verify: prove there, no update. */
-		if (latest - 1 >= min_version && latest <= head) {
+		if (latest - 1 >= min_version && latest <= head && verifiable(src, latest)) {
 			*version = latest - 1;
 			return true;
 		}

@@ -140,13 +140,24 @@ struct ibc_tm_client_state;
 bool rly_end_client_state(struct px_err *err, struct ibc_tm_client_state *out,
 			  struct rly_end *dst) PX_MUST_CHECK;
 
+/* dst's client's ConsensusState at height, read the same way (with a
+ * proof checked by dst's light client): the time, root and next
+ * validators hash the client trusts there. None there is
+ * PX_E_IBC_NOT_FOUND; out is zeroed on failure. */
+struct ibc_tm_consensus_state;
+bool rly_end_consensus_state(struct px_err *err, struct ibc_tm_consensus_state *out,
+			     struct rly_end *dst, struct ibc_height height) PX_MUST_CHECK;
+
 /* Appends to m what brings dst's client of src up to a height at which
  * src's state at *version can be proven: MsgUpdateClient (a trace of
  * several when the trust level needs it) to src's verifiable head, so
  * *version = head - 1. *version is at least min_version (0: any). When
  * dst's client already holds a height L with L - 1 >= min_version that
- * this relayer can verify (L <= head), nothing is appended and *version
- * is L - 1. Waits (polling, at most a minute) for src to reach
+ * this relayer can verify (L <= head, and at or above the oldest state
+ * src's light client holds), nothing is appended and *version is L - 1.
+ * The update starts from the client's latest height L; when L is below
+ * every state src's light client holds, the header there is checked
+ * against dst's consensus state at L (read with a proof) instead. Waits (polling, at most a minute) for src to reach
  * min_version + 2 when it has not yet (PX_E_RPC on timeout). The client
  * must follow src's chain id (PX_E_CHAIN_ID), not be frozen (PX_E_FROZEN)
  * and be on src's revision (PX_E_UNSUPPORTED). Proofs for the messages

@@ -134,6 +134,7 @@ static void drain(struct relay *r, bool *changed)
 			}
 			if (inserted || h->n_acks)
 				*changed = true;
+			relay_progress_height(r, ch, h->height, inserted + h->n_acks);
 			if (inserted || h->n_acks)
 				px_debug(MOD, "chain %s height %" PRIu64 ": %zu new packet(s), %zu ack(s)",
 					 ch->c.cfg->id, h->height, inserted, h->n_acks);
@@ -334,38 +335,133 @@ out:
 	return ok;
 }
 
-/* Updates dst's client of src when it lags REFRESH_BLOCKS behind src's
- * head (side: dst's index in the path). */
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t time_ns(struct px_time t)
+{
+	return t.seconds < 0 ? 0 : (uint64_t)t.seconds * 1000000000ull + (uint64_t)t.nanos;
+}
+
+/* Reads dst's client of src (side: dst's index in the path) from dst,
+ * with proofs: its latest height, its trusting period and the time of
+ * its consensus state there. */
+static bool client_read(struct px_err *err, struct r_path *rp, int side)
+{
+	struct rly_end *dst = side == 0 ? &rp->p.a : &rp->p.b;
+	struct ibc_tm_client_state cs;
+	struct ibc_tm_consensus_state cons;
+	struct relay_lc_mark mk;
+	bool ok;
+
+	relay_lc_begin(&mk, dst->chain, NULL);
+	ok = rly_end_client_state(err, &cs, dst) &&
+	     rly_end_consensus_state(err, &cons, dst, cs.latest_height);
+	relay_lc_end(&mk, ok, err);
+	if (!ok)
+		return false;
+	rp->client_h[side] = (int64_t)cs.latest_height.revision_height;
+	rp->client_tp[side] = cs.trusting_period;
+	rp->client_t[side] = time_ns(cons.timestamp);
+	if (rp->client_t[side] == 0)
+		rp->client_t[side] = 1;	/* known, and as old as can be */
+	return true;
+}
+
+static void fmt_secs(char *out, size_t cap, uint64_t ns)
+{
+	uint64_t s = ns / 1000000000ull;
+
+	if (s >= 7200)
+		snprintf(out, cap, "%" PRIu64 "h%02" PRIu64 "m", s / 3600, s / 60 % 60);
+	else
+		snprintf(out, cap, "%" PRIu64 "s", s);
+}
+
+/* Keeps dst's client of src alive without packets (config `refresh` of
+ * src): a lone MsgUpdateClient once its latest consensus state is older
+ * than that share of its trusting period. Warns once per client when
+ * less than a third of the period is left and it could not be
+ * refreshed, and logs an error once it expired. */
 static bool refresh_client(struct relay *r, struct px_err *err, struct r_path *rp, int side,
 			   bool *worked)
 {
 	struct rly_end *dst = side == 0 ? &rp->p.a : &rp->p.b;
 	struct rly_end *src = side == 0 ? &rp->p.b : &rp->p.a;
+	const struct rly_config_chain *sc = src->chain->cfg;
+	struct rly_refresh_verdict v;
 	struct rly_msgs m;
 	int64_t head = 0, version = 0;
-	bool ok = true;
+	char left[32];
+	bool ok = false, known = rp->client_t[side] && rp->client_tp[side];
 
-	if (rp->client_h[side] == 0) {
-		struct ibc_height h;
-
-		if (!relay_client_height(err, &h, dst))
-			return false;
-		rp->client_h[side] = (int64_t)h.revision_height;
+	memset(&v, 0, sizeof(v));
+	if (!known && !client_read(err, rp, side))
+		goto trouble;
+	rly_plan_refresh(&v, rp->client_t[side], rp->client_tp[side], sc->refresh_num,
+			 sc->refresh_den, wall_ns());
+	if (v.refresh && known) {
+		/* Due by what this relayer knows: someone else may have
+		 * updated it meanwhile. */
+		if (!client_read(err, rp, side))
+			goto trouble;
+		rly_plan_refresh(&v, rp->client_t[side], rp->client_tp[side], sc->refresh_num,
+				 sc->refresh_den, wall_ns());
 	}
-	if (!rly_fetch_head(err, &head, src->chain->fetch))
-		return false;
-	if (head - rp->client_h[side] <= REFRESH_BLOCKS)
+	if (!v.low)
+		rp->client_low[side] = rp->client_expired[side] = false;
+	if (v.expired) {
+		if (!rp->client_expired[side])
+			px_error(MOD, "path %s: client %s on %s (of %s) has EXPIRED: its consensus state "
+				 "at height %" PRId64 " is older than its trusting period; it cannot be "
+				 "updated, nothing can be relayed to %s over it", rp->cfg->name,
+				 dst->client_id, dst->chain->cfg->id, sc->id, rp->client_h[side],
+				 dst->chain->cfg->id);
+		rp->client_expired[side] = rp->client_low[side] = true;
 		return true;
+	}
+	if (!v.refresh) {
+		if (v.low && !rp->client_low[side] && sc->refresh_num == 0) {
+			fmt_secs(left, sizeof(left), v.left_ns);
+			px_warn(MOD, "path %s: client %s on %s (of %s) has %s of its trusting period "
+				"left and refresh is off for %s", rp->cfg->name, dst->client_id,
+				dst->chain->cfg->id, sc->id, left, sc->id);
+			rp->client_low[side] = true;
+		}
+		return true;
+	}
+	if (!rly_fetch_head(err, &head, src->chain->fetch)) {
+		px_err_prefix(err, "%s: ", sc->id);
+		goto trouble;
+	}
 	rly_msgs_init(&m);
 	ok = relay_update_msgs(err, &m, &version, dst, src, head - 1);
 	if (ok && m.n) {
 		*worked = true;
 		ok = relay_submit_updates(r, err, rp, dst, &m, version);
-	} else if (ok && version + 1 > rp->client_h[side]) {
-		rp->client_h[side] = version + 1;	/* someone else updated it */
+		if (ok)
+			px_info(MOD, "path %s: refreshed client %s on %s to height %" PRId64,
+				rp->cfg->name, dst->client_id, dst->chain->cfg->id, version + 1);
+	} else if (ok) {
+		rp->client_t[side] = 0;	/* someone else updated it: read it again */
 	}
 	rly_msgs_clear(&m);
-	return ok;
+	if (ok)
+		return true;
+trouble:
+	if (v.low && !rp->client_low[side]) {
+		fmt_secs(left, sizeof(left), v.left_ns);
+		px_warn(MOD, "path %s: client %s on %s (of %s) has %s of its trusting period left "
+			"and could not be refreshed: %s", rp->cfg->name, dst->client_id,
+			dst->chain->cfg->id, sc->id, left, err->msg);
+		rp->client_low[side] = true;
+	}
+	return false;
 }
 
 /* One round of a path; *worked when anything moved. Failures: a 3xx halts
@@ -537,6 +633,7 @@ static bool setup(struct relay *r, struct px_err *err)
 			goto fail;
 		}
 		ch->open = true;
+		ch->cursor = found ? cursor : 0;
 		r->n_chains++;
 		{
 			struct rly_witness_opts wo = { .metrics = relay_obs_witness_metrics(r) };
@@ -600,7 +697,11 @@ bool rly_relay_run(struct px_err *err, const struct rly_relay_opts *o)
 	owner_name(r.owner, sizeof(r.owner), o->clear ? "pontifex-clear" : "pontifex");
 	/* Claims of an earlier run of this relayer (killed) are ours again. */
 	if (!rly_journal_release(r.j, err, r.owner) || !cmt_loop_new(err, &r.loop) ||
-	    !relay_obs_start(&r, err) || !setup(&r, err) || !relay_clear_start(&r, err))
+	    !relay_obs_start(&r, err) || !setup(&r, err))
+		goto out;
+	if (!o->clear)
+		relay_progress_start(&r);
+	if (!relay_clear_start(&r, err))
 		goto out;
 	while (!relay_stopping(&r)) {
 		size_t running = 0;
@@ -654,6 +755,7 @@ out:
 		if (!rly_journal_release(r.j, &e2, r.owner))
 			px_warn(MOD, "releasing claims: %s", e2.msg);
 	}
+	relay_progress_stop(&r);
 	relay_obs_stop(&r);	/* its listeners read the chains */
 	for (size_t i = r.n_chains; i-- > 0;) {
 		rly_chain_close(&r.chains[i].c);

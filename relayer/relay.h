@@ -159,6 +159,21 @@ size_t rly_plan_batch(size_t n_pending, size_t n_update, size_t max_msgs);
 bool rly_plan_fresh(enum rly_packet_state state, int64_t updated_ms, int64_t now_ms,
 		    int64_t window_ms);
 
+/* The freshness of a counterparty client (config `refresh`): its latest
+ * consensus state's time, its trusting period (both from the client) and
+ * now, in ns since the epoch; refresh_num/refresh_den of the trusting
+ * period (refresh_num 0: `off`). */
+struct rly_refresh_verdict {
+	bool refresh;		/* older than refresh x period: update it alone */
+	bool low;		/* less than a third of the period is left */
+	bool expired;		/* the period is over: it cannot be updated */
+	uint64_t left_ns;	/* of the trusting period (0 once expired) */
+};
+
+void rly_plan_refresh(struct rly_refresh_verdict *out, uint64_t cs_time_ns,
+		      uint64_t trusting_ns, uint64_t refresh_num, uint64_t refresh_den,
+		      uint64_t now_ns);
+
 /* --- clearing (relay_clear.c) -------------------------------------------- */
 
 /* What the chains said was pending on one direction of a path when it was

@@ -204,8 +204,15 @@ static bool submit(struct relay *r, struct px_err *err, struct r_path *rp, struc
 		keep_acks(r, rp, dst, res.events, (uint64_t)res.height);
 	if (rp->solo && n && --rp->solo == 0)
 		rp->limit = r->max_msgs;
-	if (version + 1 > rp->client_h[side])
+	if (version + 1 > rp->client_h[side]) {
+		struct rly_end *src = side == 0 ? &rp->p.b : &rp->p.a;
+		const struct tm_trusted *t = rly_fetch_verified(src->chain->fetch, version + 1);
+
 		rp->client_h[side] = version + 1;
+		/* The consensus state just made is that header's (0: read it). */
+		rp->client_t[side] = t && t->header.time.seconds > 0 ?
+			(uint64_t)t->header.time.seconds * 1000000000ull + (uint64_t)t->header.time.nanos : 0;
+	}
 	px_info(MOD, "path %s: %s %zu packet(s) on %s (%zu msgs), tx %s, height %" PRId64 ", %" PRId64
 		" ms", rp->cfg->name, kind, n, dst->chain->cfg->id, m->n, hash, res.height,
 		relay_mono_ms() - t0);

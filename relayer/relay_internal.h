@@ -16,10 +16,6 @@
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
 #define IDLE_ROUND_MS 1000		/* look at the journal at least this often */
-/* A counterparty client further behind than this is updated even without
- * packets: an update must start from a height the relayer's own light
- * client still holds (TM_CLIENT_MAX_STATES), or it cannot be built. */
-#define REFRESH_BLOCKS 10
 
 struct r_chain {
 	struct rly_chain c;		/* its address is held by its client */
@@ -28,6 +24,8 @@ struct r_chain {
 	bool attack_done;		/* its witnesses' attack was acted on */
 	bool open;
 	bool announced;
+	uint64_t cursor;		/* the journal's at start; 0: none */
+	struct relay_progress *prog;	/* owned; NULL: no backfill being shown */
 };
 
 struct r_path {
@@ -41,6 +39,10 @@ struct r_path {
 	size_t solo;			/* packets still to send alone */
 	bool spoiled;			/* the last failure was a refused batch */
 	int64_t client_h[2];		/* a's client of b, b's of a; 0: unknown */
+	uint64_t client_t[2];		/* time of its latest consensus state (ns); 0: unknown */
+	uint64_t client_tp[2];		/* its trusting period (ns); 0: unknown */
+	bool client_low[2];		/* "little of its period left" was logged */
+	bool client_expired[2];		/* "expired" was logged */
 	int64_t clear_h[2];		/* a's and b's heights at the last clearing */
 	int64_t clear_from[2];		/* the first waits for the watchers to reach these */
 	int64_t clear_retry_at;		/* after a failed clearing (monotonic ms) */
@@ -102,6 +104,17 @@ bool relay_send_timeouts(struct relay *r, struct px_err *err, struct r_path *rp,
 bool relay_send_acks(struct relay *r, struct px_err *err, struct r_path *rp,
 		     struct rly_end *src, struct rly_end *dst, struct item **its,
 		     size_t n) PX_MUST_CHECK;
+
+/* relay_progress.c: the backfill of a long backlog at start-up, shown on
+ * stderr (one rewritten line on a terminal, log lines otherwise). */
+struct relay_progress;
+/* After setup: starts showing the chains whose journal cursor is more
+ * than a few blocks behind the node's head. */
+void relay_progress_start(struct relay *r);
+/* drain wrote ch's height with `found` new packets and acks. */
+void relay_progress_height(struct relay *r, struct r_chain *ch, uint64_t height, size_t found);
+/* Before the chains are closed: ends the terminal line, frees. */
+void relay_progress_stop(struct relay *r);
 
 /* relay_clear.c: the ids of "create" paths, and clearing */
 /* Fills rp->p's empty ids (config "create") from the journal, or makes

@@ -506,3 +506,28 @@ bool rly_plan_fresh(enum rly_packet_state state, int64_t updated_ms, int64_t now
 		return false;
 	return now_ms - updated_ms < window_ms;
 }
+
+/* refresh x period, rounded down, without overflow (num < den). */
+static uint64_t share_of(uint64_t period, uint64_t num, uint64_t den)
+{
+	return period / den * num + (uint64_t)((long double)(period % den) * num / den);
+}
+
+void rly_plan_refresh(struct rly_refresh_verdict *out, uint64_t cs_time_ns,
+		      uint64_t trusting_ns, uint64_t refresh_num, uint64_t refresh_den,
+		      uint64_t now_ns)
+{
+	/* A consensus time in the future (clock drift) is as young as can be. */
+	uint64_t age = now_ns > cs_time_ns ? now_ns - cs_time_ns : 0;
+
+	memset(out, 0, sizeof(*out));
+	if (trusting_ns == 0 || age >= trusting_ns) {
+		out->expired = true;
+		out->low = true;
+		return;
+	}
+	out->left_ns = trusting_ns - age;
+	out->low = out->left_ns < trusting_ns / 3;
+	if (refresh_num && refresh_den && refresh_num < refresh_den)
+		out->refresh = age >= share_of(trusting_ns, refresh_num, refresh_den);
+}

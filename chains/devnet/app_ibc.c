@@ -560,16 +560,11 @@ static bool chan_event(struct px_err *err, json_t *events, const char *type,
 		return false;
 	if (!found)
 		return px_err_set(err, PX_E_INTERNAL, "channel %s/%s not stored", port, channel);
-	if (version)
-		return app_ibc_event(err, events, type, "port_id", port, "channel_id", channel,
-				     "counterparty_port_id", c.counterparty.port_id,
-				     "counterparty_channel_id", c.counterparty.channel_id,
-				     "connection_id", c.connection_hops[0], "version", c.version,
-				     NULL);
+	/* without version, its key ends the list */
 	return app_ibc_event(err, events, type, "port_id", port, "channel_id", channel,
 			     "counterparty_port_id", c.counterparty.port_id,
 			     "counterparty_channel_id", c.counterparty.channel_id, "connection_id",
-			     c.connection_hops[0], NULL);
+			     c.connection_hops[0], version ? "version" : NULL, c.version, NULL);
 }
 
 bool app_ibc_port_bound(struct app_refusal *ref, const char *port)
@@ -584,6 +579,31 @@ bool app_ibc_port_bound(struct app_refusal *ref, const char *port)
 static void put_string(struct px_buf *b, uint32_t field, const char *s)
 {
 	px_pb_put_bytes(b, field, (const uint8_t *)s, strlen(s));
+}
+
+/* The counterparty's version of TRY and ACK as a string (cut at
+ * IBC_ID_MAX: longer is not "ics20-1" either). */
+static void counterparty_version(char out[IBC_ID_MAX + 1], struct px_slice v)
+{
+	snprintf(out, IBC_ID_MAX + 1, "%.*s", (int)(v.len > IBC_ID_MAX ? IBC_ID_MAX : v.len),
+		 (const char *)v.ptr);
+}
+
+/* A new channel end (INIT, TRY) on a port the devnet binds, as the
+ * transfer app wants it (cver: the counterparty's version on TRY, else
+ * NULL), over one connection. False: refused, ref says why. */
+static bool chan_new_ok(struct app_refusal *ref, const char *port, const struct ibc_channel *ch,
+			const char *cver)
+{
+	if (!app_ibc_port_bound(ref, port) ||
+	    (cver && !app_transfer_check_channel(ref, ch->ordering, cver)) ||
+	    !app_transfer_check_channel(ref, ch->ordering, ch->version))
+		return false;
+	if (ch->connection_hops_len != 1) {
+		app_refuse(ref, "channel", 15, "want one connection hop: too many connection hops");
+		return false;
+	}
+	return true;
 }
 
 static bool channel_msg(struct px_err *err, struct app_refusal *ref, struct app_ibc_ctx *x,
@@ -608,12 +628,8 @@ static bool channel_msg(struct px_err *err, struct app_refusal *ref, struct app_
 		};
 
 		port = c->port_id;
-		if (!app_ibc_port_bound(ref, port) ||
-		    !app_transfer_check_channel(ref, c->channel.ordering, c->channel.version))
+		if (!chan_new_ok(ref, port, &c->channel, NULL))
 			return true;
-		if (c->channel.connection_hops_len != 1)
-			return app_refuse(ref, "channel", 15, "want one connection hop: too many "
-					  "connection hops");
 		type = "channel_open_init";
 		with_version = true;
 		snprintf(ver, sizeof(ver), "%s", c->channel.version);
@@ -640,16 +656,9 @@ static bool channel_msg(struct px_err *err, struct app_refusal *ref, struct app_
 		};
 
 		port = c->port_id;
-		snprintf(cver, sizeof(cver), "%.*s", (int)(c->counterparty_version.len > IBC_ID_MAX
-							   ? IBC_ID_MAX : c->counterparty_version.len),
-			 (const char *)c->counterparty_version.ptr);
-		if (!app_ibc_port_bound(ref, port) ||
-		    !app_transfer_check_channel(ref, c->channel.ordering, cver) ||
-		    !app_transfer_check_channel(ref, c->channel.ordering, c->channel.version))
+		counterparty_version(cver, c->counterparty_version);
+		if (!chan_new_ok(ref, port, &c->channel, cver))
 			return true;
-		if (c->channel.connection_hops_len != 1)
-			return app_refuse(ref, "channel", 15, "want one connection hop: too many "
-					  "connection hops");
 		type = "channel_open_try";
 		with_version = true;
 		snprintf(ver, sizeof(ver), "%s", c->channel.version);
@@ -673,9 +682,7 @@ static bool channel_msg(struct px_err *err, struct app_refusal *ref, struct app_
 		};
 
 		port = c->port_id;
-		snprintf(cver, sizeof(cver), "%.*s", (int)(c->counterparty_version.len > IBC_ID_MAX
-							   ? IBC_ID_MAX : c->counterparty_version.len),
-			 (const char *)c->counterparty_version.ptr);
+		counterparty_version(cver, c->counterparty_version);
 		if (!app_ibc_port_bound(ref, port) ||
 		    !app_transfer_check_channel(ref, IBC_ORDER_UNORDERED, cver))
 			return true;

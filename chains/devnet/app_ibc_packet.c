@@ -115,65 +115,61 @@ out:
 	return ok;
 }
 
-bool app_ibc_ack(struct px_err *err, struct app_refusal *ref, struct app_ibc_ctx *x,
-		       json_t *events, const struct ibc_msg_acknowledgement *m, struct px_buf *resp)
+/* MsgAcknowledgement (ack) or MsgTimeout (to; ack NULL): the packet ends
+ * at its source. A commitment already gone is a no-op (another relayer
+ * was first); then the transfer app refunds or not. */
+static bool packet_close(struct px_err *err, struct app_refusal *ref, struct app_ibc_ctx *x,
+			 json_t *events, const struct ibc_packet *pkt,
+			 const struct ibc_msg_acknowledgement *ack, const struct ibc_msg_timeout *to,
+			 struct px_buf *resp)
 {
-	const struct ibc_packet *pkt = &m->packet;
 	struct ibc_channel chan;
 	struct ibc_host h;
 	struct px_err e = { 0 };
+	bool ok;
 
 	if (!packet_end(err, x, &chan, pkt->source_port, pkt->source_channel))
 		return false;
 	app_ibc_host(&h, x);
-	if (!ibc_packet_acknowledge(&h, &e, pkt, m->acknowledgement.ptr, m->acknowledgement.len,
-				    m->proof_acked, m->proof_height)) {
+	if (ack)
+		ok = ibc_packet_acknowledge(&h, &e, pkt, ack->acknowledgement.ptr,
+					    ack->acknowledgement.len, ack->proof_acked,
+					    ack->proof_height);
+	else
+		ok = ibc_packet_timeout(&h, &e, pkt, to->proof_unreceived, to->proof_height,
+					to->next_sequence_recv);
+	if (!ok) {
 		if (e.code == PX_E_IBC_NO_COMMITMENT && !x->internal) {
 			put_result(resp, RESULT_NOOP);
 			return true;
 		}
-		return app_ibc_rule_failed(err, ref, x, "channel", &e, "MsgAcknowledgement");
+		return app_ibc_rule_failed(err, ref, x, "channel", &e,
+					   ack ? "MsgAcknowledgement" : "MsgTimeout");
 	}
 	if (!app_ibc_port_bound(ref, pkt->source_port))
 		return true;
-	if (!app_ibc_packet_event(err, events, "acknowledge_packet", pkt, order_name(chan.ordering),
-				  chan.connection_hops[0], false, NULL) ||
-	    !app_transfer_on_ack(err, ref, x, events, pkt, m->acknowledgement.ptr,
-				 m->acknowledgement.len))
+	if (!app_ibc_packet_event(err, events, ack ? "acknowledge_packet" : "timeout_packet", pkt,
+				  order_name(chan.ordering), chan.connection_hops[0], false, NULL))
+		return false;
+	if (ack ? !app_transfer_on_ack(err, ref, x, events, pkt, ack->acknowledgement.ptr,
+				       ack->acknowledgement.len)
+		: !app_transfer_on_timeout(err, ref, x, events, pkt))
 		return false;
 	if (!ref->code)
 		put_result(resp, RESULT_SUCCESS);
 	return true;
 }
 
+bool app_ibc_ack(struct px_err *err, struct app_refusal *ref, struct app_ibc_ctx *x,
+		       json_t *events, const struct ibc_msg_acknowledgement *m, struct px_buf *resp)
+{
+	return packet_close(err, ref, x, events, &m->packet, m, NULL, resp);
+}
+
 bool app_ibc_timeout(struct px_err *err, struct app_refusal *ref, struct app_ibc_ctx *x,
 			   json_t *events, const struct ibc_msg_timeout *m, struct px_buf *resp)
 {
-	const struct ibc_packet *pkt = &m->packet;
-	struct ibc_channel chan;
-	struct ibc_host h;
-	struct px_err e = { 0 };
-
-	if (!packet_end(err, x, &chan, pkt->source_port, pkt->source_channel))
-		return false;
-	app_ibc_host(&h, x);
-	if (!ibc_packet_timeout(&h, &e, pkt, m->proof_unreceived, m->proof_height,
-				m->next_sequence_recv)) {
-		if (e.code == PX_E_IBC_NO_COMMITMENT && !x->internal) {
-			put_result(resp, RESULT_NOOP);
-			return true;
-		}
-		return app_ibc_rule_failed(err, ref, x, "channel", &e, "MsgTimeout");
-	}
-	if (!app_ibc_port_bound(ref, pkt->source_port))
-		return true;
-	if (!app_ibc_packet_event(err, events, "timeout_packet", pkt, order_name(chan.ordering),
-				  chan.connection_hops[0], false, NULL) ||
-	    !app_transfer_on_timeout(err, ref, x, events, pkt))
-		return false;
-	if (!ref->code)
-		put_result(resp, RESULT_SUCCESS);
-	return true;
+	return packet_close(err, ref, x, events, &m->packet, NULL, m, resp);
 }
 
 bool app_ibc_transfer(struct px_err *err, struct app_refusal *ref, struct app_ibc_ctx *x,

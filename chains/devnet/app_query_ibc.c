@@ -3,7 +3,8 @@
  * consensus states, connections, channels, packet commitments, receipts,
  * acknowledgements, unreceived packets and acks, next sequence receive),
  * plus x/staking's Params, which relayers read for the unbonding period of
- * a client they create.
+ * a client they create. The paginated listings (pagination itself, and
+ * ClientStates, Connections, Channels) are in app_query_ibc_list.c.
  *
  * Everything is read from the `ibc` IAVL store at the query's version,
  * under ibc-go's ICS-24 keys (ibc/core/paths.h). Stored messages that the
@@ -18,7 +19,7 @@
  * an ABCI error of codespace "sdk": InvalidArgument is code 18 (invalid
  * request), NotFound code 22 (key not found), with the log
  * "rpc error: code = C desc = D: <sdk error>". */
-#include "chains/devnet/app_query_ibc.h"
+#include "chains/devnet/app_query_ibc_internal.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -32,9 +33,7 @@
 #include "ibc/core/paths.h"
 #include "lightclient/tendermint/client.h"
 
-#define DEFAULT_PAGE_LIMIT 100u	/* the SDK's query.DefaultLimit */
 #define REQ_STR_MAX IBC_MAX_TEXT	/* longer than any valid identifier */
-#define REQ_FIELDS 5			/* request field numbers 1..4 */
 
 static const char oom[] = "out of memory";
 
@@ -94,29 +93,7 @@ static bool not_found(struct devnet_app_query *q, const char *fmt, ...)
 /* What a request's field number carries. */
 enum fkind { F_NONE = 0, F_STR, F_U64, F_BOOL, F_PAGE, F_SEQS };
 
-/* cosmos.base.query.v1beta1.PageRequest. has_key: the field was present
- * (even empty), which is what the SDK's "offset and key" check looks at. */
-struct page_req {
-	bool has_key;
-	struct px_slice key;
-	uint64_t offset;
-	uint64_t limit;
-	bool count_total;
-	bool reverse;
-};
-
-/* A decoded request, by field number; strings borrow from the request. */
-struct req {
-	struct px_slice str[REQ_FIELDS];
-	uint64_t u64[REQ_FIELDS];
-	bool flag[REQ_FIELDS];
-	struct page_req page;
-	uint64_t *seqs;		/* the repeated uint64 field, owned */
-	size_t n_seqs;
-	size_t cap_seqs;
-};
-
-static void seq_push(struct px_cursor *c, struct req *r, uint64_t v)
+static void seq_push(struct px_cursor *c, struct app_qreq *r, uint64_t v)
 {
 	if (!px_cursor_ok(c))
 		return;
@@ -142,7 +119,7 @@ static void seq_push(struct px_cursor *c, struct req *r, uint64_t v)
 }
 
 /* repeated uint64: packed (proto3's default) or one element per key. */
-static void read_seqs(struct px_cursor *c, uint32_t wire, struct req *r)
+static void read_seqs(struct px_cursor *c, uint32_t wire, struct app_qreq *r)
 {
 	struct px_cursor sub;
 
@@ -155,7 +132,7 @@ static void read_seqs(struct px_cursor *c, uint32_t wire, struct req *r)
 		seq_push(&sub, r, px_pb_read_varint(&sub));
 }
 
-static void read_page(struct px_cursor *c, uint32_t wire, struct page_req *p)
+static void read_page(struct px_cursor *c, uint32_t wire, struct app_qpage *p)
 {
 	struct px_cursor sub;
 
@@ -181,13 +158,13 @@ static void read_page(struct px_cursor *c, uint32_t wire, struct page_req *p)
 /* Unknown fields are skipped and a repeated singular field keeps its last
  * value, as the Go decoder does; a known field with another wire type is
  * an error. */
-static void req_read(struct px_cursor *c, struct req *r, const uint8_t kinds[REQ_FIELDS])
+static void req_read(struct px_cursor *c, struct app_qreq *r, const uint8_t kinds[APP_QI_REQ_FIELDS])
 {
 	while (px_cursor_more(c)) {
 		uint32_t f, w;
 
 		px_pb_read_tag(c, &f, &w);
-		switch (f < REQ_FIELDS ? kinds[f] : F_NONE) {
+		switch (f < APP_QI_REQ_FIELDS ? kinds[f] : F_NONE) {
 		case F_STR: px_pb_read_bytes(c, w, &r->str[f], REQ_STR_MAX); break;
 		case F_U64: r->u64[f] = px_pb_read_uint64(c, w); break;
 		case F_BOOL: r->flag[f] = px_pb_read_bool(c, w); break;
@@ -200,21 +177,9 @@ static void req_read(struct px_cursor *c, struct req *r, const uint8_t kinds[REQ
 
 /* ---- the query context ---- */
 
-struct qctx {
-	struct px_err *err;
-	struct devnet_app *a;
-	struct devnet_app_query *q;
-	int64_t version;
-	struct ibc_height self;		/* proof_height / height of responses */
-	struct req r;
-	char id[IBC_ID_MAX + 1];	/* client or connection id */
-	char port[IBC_ID_MAX + 1];
-	char chan[IBC_ID_MAX + 1];
-};
-
 /* Validates an identifier of the request into out (NUL-terminated);
  * false after refusing it as ibc-go's host validators do. */
-static bool take_id(struct qctx *x, char out[IBC_ID_MAX + 1], enum ibc_id_kind kind,
+static bool take_id(struct app_qctx *x, char out[IBC_ID_MAX + 1], enum ibc_id_kind kind,
 		    struct px_slice s)
 {
 	struct px_err e = { 0 };
@@ -228,14 +193,14 @@ static bool take_id(struct qctx *x, char out[IBC_ID_MAX + 1], enum ibc_id_kind k
 }
 
 /* Port (field 1) and channel (field 2), as ibc-go's validategRPCRequest. */
-static bool take_port_channel(struct qctx *x)
+static bool take_port_channel(struct app_qctx *x)
 {
 	return take_id(x, x->port, IBC_ID_PORT, x->r.str[1]) &&
 	       take_id(x, x->chan, IBC_ID_CHANNEL, x->r.str[2]);
 }
 
 /* value borrows from the store until it changes (not during a query). */
-static bool ibc_read(struct qctx *x, struct px_slice *value, bool *found, const struct ibc_path *p)
+static bool ibc_read(struct app_qctx *x, struct px_slice *value, bool *found, const struct ibc_path *p)
 {
 	return devnet_iavl_get(x->err, value, found, x->a->stores[APP_ST_IBC], x->version,
 			       (const uint8_t *)p->s, p->len);
@@ -256,7 +221,7 @@ static bool seq_value(struct px_err *err, uint64_t *out, struct px_slice v, cons
 
 /* The channel end of x->port/x->chan. false only for internal failures;
  * *found false after refusing the query as ibc-go does (NotFound). */
-static bool channel_read(struct qctx *x, struct px_slice *raw, bool *found)
+static bool channel_read(struct app_qctx *x, struct px_slice *raw, bool *found)
 {
 	struct ibc_path p;
 
@@ -269,7 +234,7 @@ static bool channel_read(struct qctx *x, struct px_slice *raw, bool *found)
 
 /* nextSequenceRecv of the channel; *found false after a refusal, worded
  * as UnreceivedPackets (destination) or NextSequenceReceive words it. */
-static bool next_recv_read(struct qctx *x, uint64_t *out, bool *found, bool destination)
+static bool next_recv_read(struct app_qctx *x, uint64_t *out, bool *found, bool destination)
 {
 	struct ibc_path p;
 	struct px_slice v;
@@ -290,7 +255,7 @@ static bool next_recv_read(struct qctx *x, uint64_t *out, bool *found, bool dest
 /* ---- responses ---- */
 
 /* Writes sub as field of b and frees it. */
-static void put_sub(struct px_buf *b, uint32_t field, struct px_buf *sub)
+void app_qi_put_sub(struct px_buf *b, uint32_t field, struct px_buf *sub)
 {
 	px_pb_put_bytes(b, field, sub->data, sub->len);
 	if (!px_buf_ok(sub))
@@ -298,14 +263,14 @@ static void put_sub(struct px_buf *b, uint32_t field, struct px_buf *sub)
 	px_buf_free(sub);
 }
 
-static void put_str(struct px_buf *b, uint32_t field, const char *s)
+void app_qi_put_str(struct px_buf *b, uint32_t field, const char *s)
 {
 	if (*s)
 		px_pb_put_bytes(b, field, (const uint8_t *)s, strlen(s));
 }
 
 /* ibc.core.client.v1.Height: non-nullable, so always written. */
-static void put_height(struct px_buf *b, uint32_t field, struct ibc_height h)
+void app_qi_put_height(struct px_buf *b, uint32_t field, struct ibc_height h)
 {
 	struct px_buf s = PX_BUF_INIT;
 
@@ -313,21 +278,21 @@ static void put_height(struct px_buf *b, uint32_t field, struct ibc_height h)
 		px_pb_put_uint64(&s, 1, h.revision_number);
 	if (h.revision_height)
 		px_pb_put_uint64(&s, 2, h.revision_height);
-	put_sub(b, field, &s);
+	app_qi_put_sub(b, field, &s);
 }
 
 /* Field 1 the stored message as it is, field 3 the proof height (field 2,
  * the proof, stays empty): the shape of the single-object responses. */
-static bool put_stored(struct qctx *x, struct px_slice v)
+static bool put_stored(struct app_qctx *x, struct px_slice v)
 {
 	px_pb_put_bytes(&x->q->value, 1, v.ptr, v.len);
-	put_height(&x->q->value, 3, x->self);
+	app_qi_put_height(&x->q->value, 3, x->self);
 	return true;
 }
 
 /* ---- 02-client ---- */
 
-static bool q_client_state(struct qctx *x)
+static bool q_client_state(struct app_qctx *x)
 {
 	struct ibc_path p;
 	struct px_slice v;
@@ -344,7 +309,7 @@ static bool q_client_state(struct qctx *x)
 
 /* The latest height of a stored client state (an Any). *known false when
  * its type is not one the devnet decodes. */
-static bool latest_height(struct qctx *x, struct ibc_height *out, bool *known, struct px_slice v)
+static bool latest_height(struct app_qctx *x, struct ibc_height *out, bool *known, struct px_slice v)
 {
 	struct ibc_msg m;
 
@@ -359,7 +324,7 @@ static bool latest_height(struct qctx *x, struct ibc_height *out, bool *known, s
 	return true;
 }
 
-static bool consensus_not_found(struct qctx *x, struct ibc_height h)
+static bool consensus_not_found(struct app_qctx *x, struct ibc_height h)
 {
 	return not_found(x->q, "client-id: %s, height: %" PRIu64 "-%" PRIu64
 			 ": consensus state not found", x->id, h.revision_number, h.revision_height);
@@ -367,7 +332,7 @@ static bool consensus_not_found(struct qctx *x, struct ibc_height h)
 
 /* By height (fields 2, 3), or at the client's latest height (field 4);
  * the refusal names the requested height, as ibc-go's does. */
-static bool q_consensus_state(struct qctx *x)
+static bool q_consensus_state(struct app_qctx *x)
 {
 	struct ibc_height h = { x->r.u64[2], x->r.u64[3] }, at = h;
 	struct ibc_path p;
@@ -401,7 +366,7 @@ static bool q_consensus_state(struct qctx *x)
 
 /* ---- 03-connection ---- */
 
-static bool q_connection(struct qctx *x)
+static bool q_connection(struct app_qctx *x)
 {
 	struct ibc_path p;
 	struct px_slice v;
@@ -418,7 +383,7 @@ static bool q_connection(struct qctx *x)
 
 /* The stored ClientPaths{repeated string paths = 1} is the response's
  * connection_paths (field 1) as it is; it is checked to be just that. */
-static bool q_client_connections(struct qctx *x)
+static bool q_client_connections(struct app_qctx *x)
 {
 	struct ibc_path p;
 	struct px_slice v, s;
@@ -444,13 +409,13 @@ static bool q_client_connections(struct qctx *x)
 		return px_err_set(x->err, PX_E_MALFORMED, "stored ClientPaths of %s: %s at byte %zu",
 				  x->id, px_cursor_error(&c), px_cursor_offset(&c));
 	px_buf_append(&x->q->value, v.ptr, v.len);
-	put_height(&x->q->value, 3, x->self);
+	app_qi_put_height(&x->q->value, 3, x->self);
 	return true;
 }
 
 /* ---- 04-channel ---- */
 
-static bool q_channel(struct qctx *x)
+static bool q_channel(struct app_qctx *x)
 {
 	struct px_slice v;
 	bool found;
@@ -464,7 +429,7 @@ static bool q_channel(struct qctx *x)
 
 enum pkind { P_COMMITMENT, P_RECEIPT, P_ACK };
 
-static bool packet_path(struct qctx *x, struct ibc_path *p, enum pkind k, uint64_t seq)
+static bool packet_path(struct app_qctx *x, struct ibc_path *p, enum pkind k, uint64_t seq)
 {
 	switch (k) {
 	case P_COMMITMENT: return ibc_path_packet_commitment(x->err, p, x->port, x->chan, seq);
@@ -475,7 +440,7 @@ static bool packet_path(struct qctx *x, struct ibc_path *p, enum pkind k, uint64
 }
 
 /* PacketCommitment, PacketReceipt, PacketAcknowledgement. */
-static bool q_packet_one(struct qctx *x, enum pkind k)
+static bool q_packet_one(struct app_qctx *x, enum pkind k)
 {
 	uint64_t seq = x->r.u64[3];
 	struct ibc_path p;
@@ -506,154 +471,54 @@ static bool q_packet_one(struct qctx *x, enum pkind k)
 		 * proof_height = 4} */
 		if (found)
 			px_pb_put_bool(&x->q->value, 2, true);
-		put_height(&x->q->value, 4, x->self);
+		app_qi_put_height(&x->q->value, 4, x->self);
 		return true;
 	}
 	return true;
 }
 
-static bool q_packet_commitment(struct qctx *x) { return q_packet_one(x, P_COMMITMENT); }
-static bool q_packet_receipt(struct qctx *x) { return q_packet_one(x, P_RECEIPT); }
-static bool q_packet_ack(struct qctx *x) { return q_packet_one(x, P_ACK); }
+static bool q_packet_commitment(struct app_qctx *x) { return q_packet_one(x, P_COMMITMENT); }
+static bool q_packet_receipt(struct app_qctx *x) { return q_packet_one(x, P_RECEIPT); }
+static bool q_packet_ack(struct app_qctx *x) { return q_packet_one(x, P_ACK); }
 
-/* One key under a packet prefix: key relative to the prefix ("/SEQ", as
- * ibc-go's prefix store gives it and next_key carries it). */
-struct ent {
-	struct px_slice key;
-	struct px_slice val;
-	uint64_t seq;
-};
-
-struct scan {
-	struct px_slice prefix;
-	struct ent *v;		/* owned */
-	size_t n, cap;
-	const char *bad;	/* static: why the scan stopped early */
-};
-
-static bool scan_visit(void *ctx, struct px_slice key, struct px_slice value)
+/* A key under a packet prefix is "/SEQ" (what ibc-go's handlers parse). */
+static const char *packet_key(struct app_qent *e)
 {
-	struct scan *s = ctx;
-	struct px_slice rel;
-	uint64_t seq;
-
-	if (!px_slice_has_prefix(key, s->prefix))
-		return false;
-	rel.ptr = key.ptr + s->prefix.len;
-	rel.len = key.len - s->prefix.len;
-	if (rel.len < 2 || rel.ptr[0] != '/' ||
-	    !px_parse_u64(NULL, &seq, (const char *)rel.ptr + 1, rel.len - 1)) {
-		s->bad = "a key under the packet prefix is not /SEQUENCE";
-		return false;
-	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-		struct ent *p;
-
-		if (s->n >= DEVNET_QUERY_MAX_SCAN) {
-			s->bad = "more packets than one query scans";
-			return false;
-		}
-		p = realloc(s->v, cap * sizeof(*p));
-		if (!p) {
-			s->bad = oom;
-			return false;
-		}
-		s->v = p;
-		s->cap = cap;
-	}
-	s->v[s->n].key = rel;
-	s->v[s->n].val = value;
-	s->v[s->n].seq = seq;
-	s->n++;
-	return true;
+	if (e->key.len < 2 || e->key.ptr[0] != '/' ||
+	    !px_parse_u64(NULL, &e->seq, (const char *)e->key.ptr + 1, e->key.len - 1))
+		return "a key under the packet prefix is not /SEQUENCE";
+	e->hit = true;
+	return NULL;
 }
 
 /* ibc.core.channel.v1.PacketState as field 1 of b. */
-static void put_state(struct px_buf *b, const struct qctx *x, uint64_t seq, struct px_slice data)
+static void put_state(struct px_buf *b, const struct app_qctx *x, uint64_t seq, struct px_slice data)
 {
 	struct px_buf s = PX_BUF_INIT;
 
-	put_str(&s, 1, x->port);
-	put_str(&s, 2, x->chan);
+	app_qi_put_str(&s, 1, x->port);
+	app_qi_put_str(&s, 2, x->chan);
 	if (seq)
 		px_pb_put_uint64(&s, 3, seq);
 	if (data.len)
 		px_pb_put_bytes(&s, 4, data.ptr, data.len);
-	put_sub(b, 1, &s);
+	app_qi_put_sub(b, 1, &s);
 }
 
-/* The SDK's query.Paginate over the scanned keys (in store order): with a
- * key, `limit` entries from the first key >= it (in reverse: from it
- * down) and next_key; otherwise skip `offset`, take `limit`, next_key, and
- * the total when count_total or when no limit was given. */
-static bool paginate(struct qctx *x, const struct scan *s)
+static bool emit_state(struct app_qctx *x, void *ctx, const struct app_qent *e)
 {
-	const struct page_req *pg = &x->r.page;
-	uint64_t limit = pg->limit, end, count = 0;
-	bool count_total = pg->count_total, keyed = pg->key.len > 0, rev = pg->reverse;
-	const struct ent *next = NULL;
-	struct px_buf page = PX_BUF_INIT;
-	size_t start = 0, visits = s->n, i0 = 0;
-
-	if (pg->offset > 0 && pg->has_key)
-		return qfail(x->q, DEVNET_CODE_INVALID_REQUEST, "invalid request, either offset or key "
-			     "is expected, got both: invalid request");
-	if (limit == 0) {
-		limit = DEFAULT_PAGE_LIMIT;
-		count_total = true;
-	}
-	end = pg->offset + limit < pg->offset ? UINT64_MAX : pg->offset + limit;
-	if (keyed) {
-		while (i0 < s->n && px_slice_cmp(s->v[i0].key, pg->key) < 0)
-			i0++;
-		start = i0;
-		visits = s->n - i0;
-		if (rev) {
-			start = i0 < s->n ? i0 : s->n - 1;
-			visits = s->n ? start + 1 : 0;
-		}
-	} else if (rev && s->n) {
-		start = s->n - 1;
-	}
-	for (size_t j = 0; j < visits; j++) {
-		const struct ent *e = &s->v[rev ? start - j : start + j];
-
-		if (keyed) {
-			if (count == limit) {
-				next = e;
-				break;
-			}
-			put_state(&x->q->value, x, e->seq, e->val);
-			count++;
-			continue;
-		}
-		count++;
-		if (count <= pg->offset)
-			continue;
-		if (count <= end) {
-			put_state(&x->q->value, x, e->seq, e->val);
-		} else if (count == end + 1) {
-			next = e;
-			if (!count_total)
-				break;
-		}
-	}
-	if (next)
-		px_pb_put_bytes(&page, 1, next->key.ptr, next->key.len);
-	if (!keyed && count_total && count)
-		px_pb_put_uint64(&page, 2, count);
-	put_sub(&x->q->value, 2, &page);
-	put_height(&x->q->value, 3, x->self);
+	(void)ctx;
+	put_state(&x->q->value, x, e->seq, e->val);
 	return true;
 }
 
 /* PacketCommitments and PacketAcknowledgements: field 1 PacketState list,
  * 2 PageResponse, 3 height. Acks for a list of sequences (field 4 of the
  * request) come without pagination. */
-static bool q_packet_states(struct qctx *x, enum pkind k)
+static bool q_packet_states(struct app_qctx *x, enum pkind k)
 {
-	struct scan s = { 0 };
+	struct app_qscan s = { 0 };
+	struct app_qpage_out page;
 	struct ibc_path p;
 	struct px_slice v;
 	bool found, ok;
@@ -673,7 +538,7 @@ static bool q_packet_states(struct qctx *x, enum pkind k)
 			if (found)
 				put_state(&x->q->value, x, x->r.seqs[i], v);
 		}
-		put_height(&x->q->value, 3, x->self);
+		app_qi_put_height(&x->q->value, 3, x->self);
 		return true;
 	}
 	/* "…/sequences/1" less its "/1": ibc-go's Packet*PrefixKey. */
@@ -681,24 +546,21 @@ static bool q_packet_states(struct qctx *x, enum pkind k)
 		return false;
 	p.len -= 2;
 	p.s[p.len] = 0;
-	s.prefix.ptr = (const uint8_t *)p.s;
-	s.prefix.len = p.len;
-	ok = devnet_iavl_iterate(x->err, x->a->stores[APP_ST_IBC], x->version, s.prefix.ptr,
-				 s.prefix.len, scan_visit, &s);
-	if (ok && s.bad == oom)
-		ok = px_err_set(x->err, PX_E_NOMEM, "packet query: out of memory");
-	else if (ok && s.bad)
-		ok = px_err_set(x->err, PX_E_TOO_LARGE, "packet query under %s: %s", p.s, s.bad);
-	ok = ok && paginate(x, &s);
-	free(s.v);
+	ok = app_qi_scan(x, &s, p.s, p.len, packet_key) &&
+	     app_qi_paginate(x, &page, &s, emit_state, NULL);
+	if (ok && !x->q->code) {
+		app_qi_put_page(&x->q->value, 2, &page);
+		app_qi_put_height(&x->q->value, 3, x->self);
+	}
+	app_qi_scan_free(&s);
 	return ok;
 }
 
-static bool q_packet_commitments(struct qctx *x) { return q_packet_states(x, P_COMMITMENT); }
-static bool q_packet_acks(struct qctx *x) { return q_packet_states(x, P_ACK); }
+static bool q_packet_commitments(struct app_qctx *x) { return q_packet_states(x, P_COMMITMENT); }
+static bool q_packet_acks(struct app_qctx *x) { return q_packet_states(x, P_ACK); }
 
 /* The decoded channel end of x->port/x->chan; *found as channel_read. */
-static bool channel_get(struct qctx *x, struct ibc_channel *ch, bool *found)
+static bool channel_get(struct app_qctx *x, struct ibc_channel *ch, bool *found)
 {
 	struct px_slice v;
 
@@ -715,7 +577,7 @@ static bool channel_get(struct qctx *x, struct ibc_channel *ch, bool *found)
  * not received here, i.e. without a receipt on an unordered channel, >=
  * nextSequenceRecv on an ordered one. UnreceivedAcks (acks true): those
  * whose packet commitment is still here, the ack not having come back. */
-static bool q_unreceived(struct qctx *x, bool acks)
+static bool q_unreceived(struct app_qctx *x, bool acks)
 {
 	struct ibc_channel ch;
 	struct px_buf packed = PX_BUF_INIT;
@@ -763,17 +625,17 @@ static bool q_unreceived(struct qctx *x, bool acks)
 			px_pb_put_bytes(&x->q->value, 1, packed.data, packed.len);
 		if (!px_buf_ok(&packed))
 			x->q->value.failed = true;
-		put_height(&x->q->value, 2, x->self);
+		app_qi_put_height(&x->q->value, 2, x->self);
 	}
 	px_buf_free(&packed);
 	return ok;
 }
 
-static bool q_unreceived_packets(struct qctx *x) { return q_unreceived(x, false); }
-static bool q_unreceived_acks(struct qctx *x) { return q_unreceived(x, true); }
+static bool q_unreceived_packets(struct app_qctx *x) { return q_unreceived(x, false); }
+static bool q_unreceived_acks(struct app_qctx *x) { return q_unreceived(x, true); }
 
 /* Unordered channels do not use nextSequenceRecv: 0, as ibc-go answers. */
-static bool q_next_sequence_receive(struct qctx *x)
+static bool q_next_sequence_receive(struct app_qctx *x)
 {
 	struct ibc_channel ch;
 	uint64_t next = 0;
@@ -793,7 +655,7 @@ static bool q_next_sequence_receive(struct qctx *x)
 	}
 	if (next)
 		px_pb_put_uint64(&x->q->value, 1, next);
-	put_height(&x->q->value, 3, x->self);
+	app_qi_put_height(&x->q->value, 3, x->self);
 	return true;
 }
 
@@ -803,18 +665,18 @@ static bool q_next_sequence_receive(struct qctx *x)
  * always written), max_validators = 2, max_entries = 3,
  * historical_entries = 4, bond_denom = 5, min_commission_rate = 6 (a
  * LegacyDec, whose wire form is its integer text: "0")}. */
-static bool q_staking_params(struct qctx *x)
+static bool q_staking_params(struct app_qctx *x)
 {
 	struct px_buf params = PX_BUF_INIT, dur = PX_BUF_INIT;
 
 	px_pb_put_uint64(&dur, 1, DEVNET_UNBONDING_TIME_S);
-	put_sub(&params, 1, &dur);
+	app_qi_put_sub(&params, 1, &dur);
 	px_pb_put_uint64(&params, 2, DEVNET_MAX_VALIDATORS);
 	px_pb_put_uint64(&params, 3, DEVNET_MAX_ENTRIES);
 	px_pb_put_uint64(&params, 4, DEVNET_HISTORICAL_ENTRIES);
-	put_str(&params, 5, DEVNET_BOND_DENOM);
-	put_str(&params, 6, "0");
-	put_sub(&x->q->value, 1, &params);
+	app_qi_put_str(&params, 5, DEVNET_BOND_DENOM);
+	app_qi_put_str(&params, 6, "0");
+	app_qi_put_sub(&x->q->value, 1, &params);
 	return true;
 }
 
@@ -823,8 +685,8 @@ static bool q_staking_params(struct qctx *x)
 struct route {
 	const char *path;
 	const char *request;		/* message name, for refusals */
-	uint8_t kinds[REQ_FIELDS];	/* by field number */
-	bool (*fn)(struct qctx *x);
+	uint8_t kinds[APP_QI_REQ_FIELDS];	/* by field number */
+	bool (*fn)(struct app_qctx *x);
 };
 
 #define CLIENT_Q "/ibc.core.client.v1.Query/"
@@ -855,6 +717,9 @@ static const struct route routes[] = {
 	  q_unreceived_acks },
 	{ CHAN_Q "NextSequenceReceive", "QueryNextSequenceReceiveRequest", { 0, F_STR, F_STR },
 	  q_next_sequence_receive },
+	{ CLIENT_Q "ClientStates", "QueryClientStatesRequest", { 0, F_PAGE }, app_qi_client_states },
+	{ CONN_Q "Connections", "QueryConnectionsRequest", { 0, F_PAGE }, app_qi_connections },
+	{ CHAN_Q "Channels", "QueryChannelsRequest", { 0, F_PAGE }, app_qi_channels },
 	{ "/cosmos.staking.v1beta1.Query/Params", "QueryParamsRequest", { 0 }, q_staking_params },
 };
 
@@ -876,7 +741,7 @@ bool app_query_ibc(struct px_err *err, struct devnet_app *a, struct devnet_app_q
 {
 	const struct route *r = route_of(path);
 	const struct devnet_iavl *t = a->stores[APP_ST_IBC];
-	struct qctx x;
+	struct app_qctx x;
 	struct px_cursor c = px_cursor_init(data, len);
 	bool ok;
 

@@ -1,6 +1,7 @@
 /* The devnet's gRPC-over-ABCI query services for IBC (ibc-go v8's
  * 02-client, 03-connection and 04-channel Query services) and x/staking's
- * Params, served by app_query_ibc.c and dispatched from devnet_app_query
+ * Params, served by app_query_ibc.c (and app_query_ibc_list.c, the
+ * paginated listings) and dispatched from devnet_app_query
  * (app_query.c). Not a public header. */
 #ifndef PX_CHAINS_DEVNET_APP_QUERY_IBC_H
 #define PX_CHAINS_DEVNET_APP_QUERY_IBC_H

@@ -19,20 +19,8 @@ devnet=$1
 px=$2
 client=$3
 txtool=$4
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
-check() { if [ "$2" = "$3" ]; then ok; else bad "$1: got '$3', want '$2'"; fi; }
-has() { if grep -q -- "$3" "$2"; then ok; else bad "$1: no '$3' in $(head -c 400 "$2")"; fi; }
+# checks, counters, $tmp and the trap
+. "$(dirname "$0")/../relayer/lib_devnet.sh"
 rpc() { python3 "$client" "$@"; }
 
 start() { # NAME HOME PORT

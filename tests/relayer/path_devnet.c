@@ -10,7 +10,12 @@
  *   - B -> A with the voucher: it is burned on B and unescrowed on A;
  *   - with corrupt_proof switched on at A, the commitment proof fails with
  *     a 3xx code and nothing is submitted on B (sequence and balance
- *     unchanged, no receipt); switched off, the same packet goes through.
+ *     unchanged, no receipt); switched off, the same packet goes through;
+ *   - a packet relayed after both light clients verified more than
+ *     TM_CLIENT_MAX_STATES newer heights, so that each counterparty
+ *     client's latest height is below every state the relayer holds: the
+ *     update starts from the counterparty's consensus state (it failed
+ *     with 323 before).
  *
  * usage: path_devnet PX_HOME CONFIG PATH_NAME
  * Prints one line per failed check; exit status 1 when any failed. */
@@ -30,29 +35,12 @@
 #include "ibc/transfer/ics20.h"
 #include "relayer/keys.h"
 #include "relayer/path.h"
+#include "tests/relayer/devnet_client.h"
 
 #define TX_MS 30000u
 
-static int failures, checks;
 static struct cmt_loop *loop;
 static const char *home;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		checks++;                                                 \
-		if (!(cond)) {                                            \
-			failures++;                                       \
-			printf("FAIL line %d: %s: ", __LINE__, #cond);    \
-			printf(__VA_ARGS__);                              \
-			printf("\n");                                     \
-		}                                                         \
-	} while (0)
-
-static void die(const char *what, const struct px_err *err)
-{
-	printf("FAIL %s: %s (code %d)\n", what, err ? err->msg : "", err ? err->code : 0);
-	exit(1);
-}
 
 /* A user account on one chain: its own submitter over the chain's client. */
 struct user {
@@ -67,11 +55,11 @@ static void user_open(struct user *u, struct rly_chain *c, const char *name)
 	struct px_err err = { 0 };
 
 	if (!rly_keys_load(&err, &k, NULL, home, c->cfg->id, name))
-		die(name, &err);
+		dc_check_die(name, &err);
 	rly_txsub_opts_from_config(&o, c->cfg);
 	o.key = &k;
 	if (!rly_txsub_open(&err, &u->tx, loop, c->rpc, &o))
-		die("user submitter", &err);
+		dc_check_die("user submitter", &err);
 	cosmos_key_wipe(&k);
 	u->addr = rly_txsub_address(u->tx);
 }
@@ -80,47 +68,7 @@ static void user_open(struct user *u, struct rly_chain *c, const char *name)
  * balances are not relayed, so no proof). */
 static uint64_t balance(struct rly_chain *c, const char *addr, const char *denom)
 {
-	struct px_buf req = PX_BUF_INIT, value = PX_BUF_INIT;
-	struct rly_abci_response ar;
-	struct px_err err = { 0 };
-	struct px_cursor cur, coin;
-	struct px_slice amount = { 0 };
-	json_t *res = NULL;
-	uint64_t v = 0;
-
-	px_pb_put_bytes(&req, 1, (const uint8_t *)addr, strlen(addr));
-	px_pb_put_bytes(&req, 2, (const uint8_t *)denom, strlen(denom));
-	if (!cmt_client_call_sync(&err, &res, c->rpc, "abci_query",
-				  cmt_params_abci_query("/cosmos.bank.v1beta1.Query/Balance", req.data,
-							req.len, 0, false), 5000) ||
-	    !rly_abci_reply(&err, &ar, &value, res) || ar.code)
-		die("balance query", &err);
-	cur = px_cursor_init(value.data, value.len);
-	while (px_cursor_more(&cur)) {
-		uint32_t f, w;
-
-		px_pb_read_tag(&cur, &f, &w);
-		if (f != 1) {
-			px_pb_skip(&cur, w);
-			continue;
-		}
-		px_pb_read_message(&cur, w, &coin, value.len);
-		while (px_cursor_more(&coin)) {
-			uint32_t cf, cw;
-
-			px_pb_read_tag(&coin, &cf, &cw);
-			if (cf == 2)
-				px_pb_read_bytes(&coin, cw, &amount, 40);
-			else
-				px_pb_skip(&coin, cw);
-		}
-	}
-	if (!px_cursor_ok(&cur) || !px_parse_u64(&err, &v, (const char *)amount.ptr, amount.len))
-		die("balance reply", &err);
-	json_decref(res);
-	px_buf_free(&req);
-	px_buf_free(&value);
-	return v;
+	return dc_balance(dc_check_die, c->rpc, addr, denom, 5000);
 }
 
 static const char *attr(const json_t *events, const char *type, const char *key)
@@ -148,7 +96,7 @@ static uint64_t attr_u64(const json_t *events, const char *type, const char *key
 	uint64_t v = 0;
 
 	if (!s || !px_parse_u64(NULL, &v, s, strlen(s)))
-		die(key, NULL);
+		dc_check_die(key, NULL);
 	return v;
 }
 
@@ -167,13 +115,13 @@ static void check_open(struct rly_end *e, const struct rly_end *other)
 	if (!rly_chain_provable(&err, &v, e->chain) ||
 	    !ibc_path_connection(&err, &key, e->connection_id) ||
 	    !rly_end_prove(&err, &pr, e, key.s, v))
-		die("prove connection", &err);
+		dc_check_die("prove connection", &err);
 	CHECK(pr.exists, "%s: %s absent", e->chain->cfg->id, key.s);
 	CHECK(pr.proof_height.revision_height == (uint64_t)v + 1, "proof height %" PRIu64,
 	      pr.proof_height.revision_height);
 	if (pr.exists) {
 		if (!ibc_connection_end_decode(&err, &ce, pr.value.data, pr.value.len))
-			die("connection end", &err);
+			dc_check_die("connection end", &err);
 		CHECK(ce.state == IBC_CONN_OPEN, "%s: connection state %d", e->chain->cfg->id,
 		      ce.state);
 		CHECK(strcmp(ce.client_id, e->client_id) == 0, "client %s", ce.client_id);
@@ -186,11 +134,11 @@ static void check_open(struct rly_end *e, const struct rly_end *other)
 
 	if (!ibc_path_channel(&err, &key, e->port_id, e->channel_id) ||
 	    !rly_end_prove(&err, &pr, e, key.s, v))
-		die("prove channel", &err);
+		dc_check_die("prove channel", &err);
 	CHECK(pr.exists, "%s: %s absent", e->chain->cfg->id, key.s);
 	if (pr.exists) {
 		if (!ibc_channel_decode(&err, &ch, pr.value.data, pr.value.len))
-			die("channel end", &err);
+			dc_check_die("channel end", &err);
 		CHECK(ch.state == IBC_CHAN_OPEN, "%s: channel state %d", e->chain->cfg->id,
 		      ch.state);
 		CHECK(ch.ordering == IBC_ORDER_UNORDERED, "ordering %d", ch.ordering);
@@ -203,7 +151,7 @@ static void check_open(struct rly_end *e, const struct rly_end *other)
 	rly_proof_free(&pr);
 
 	if (!rly_end_client_height(&err, &ch_h, e))
-		die("client height", &err);
+		dc_check_die("client height", &err);
 	CHECK(ch_h.revision_number == other->chain->revision && ch_h.revision_height > 1,
 	      "client height %" PRIu64 "-%" PRIu64, ch_h.revision_number, ch_h.revision_height);
 }
@@ -228,7 +176,7 @@ static void transfer(struct sent *out, struct user *from, struct rly_end *src,
 	int64_t dst_h;
 
 	if (!rly_chain_provable(&err, &dst_h, dst->chain))
-		die("dst height", &err);
+		dc_check_die("dst height", &err);
 	memset(&m, 0, sizeof(m));
 	m.kind = IBC_MSG_TRANSFER;
 	snprintf(m.u.transfer.source_port, IBC_ID_MAX + 1, "%s", src->port_id);
@@ -240,13 +188,13 @@ static void transfer(struct sent *out, struct user *from, struct rly_end *src,
 	m.u.transfer.timeout_height = (struct ibc_height){ dst->chain->revision,
 							   (uint64_t)dst_h + 1000 };
 	if (!ibc_msg_encode(&err, &mb, &m))
-		die("encode MsgTransfer", &err);
+		dc_check_die("encode MsgTransfer", &err);
 	any.type_url = cosmos_str(IBC_URL_MSG_TRANSFER);
 	any.value = px_slice_of(&mb);
 	memset(&r, 0, sizeof(r));
 	if (!rly_txsub_submit(&err, &sub, from->tx, &any, 1, NULL) ||
 	    !rly_txsub_wait(&err, &r, from->tx, sub.hash, TX_MS))
-		die("MsgTransfer", &err);
+		dc_check_die("MsgTransfer", &err);
 	memset(out, 0, sizeof(*out));
 	out->height = r.height;
 	out->pkt.sequence = attr_u64(r.events, "send_packet", "packet_sequence");
@@ -262,7 +210,7 @@ static void transfer(struct sent *out, struct user *from, struct rly_end *src,
 	out->pkt.timeout_timestamp = attr_u64(r.events, "send_packet", "packet_timeout_timestamp");
 	s = attr(r.events, "send_packet", "packet_data_hex");
 	if (!s || !px_hex_decode(&err, &out->data, s, strlen(s), false))
-		die("packet_data_hex", &err);
+		dc_check_die("packet_data_hex", &err);
 	out->pkt.data = px_slice_of(&out->data);
 	rly_tx_result_clear(&r);
 	rly_tx_result_clear(&sub);
@@ -284,7 +232,7 @@ static bool relay_recv(struct px_err *err, struct px_buf *ack, int64_t *recv_hei
 	bool ok = false;
 
 	if (!m)
-		die("malloc", NULL);
+		dc_check_die("malloc", NULL);
 	rly_msgs_init(m);
 	if (!rly_path_update_msgs(err, m, &v, dst, src, s->height) ||
 	    !ibc_path_packet_commitment(err, &key, s->pkt.source_port, s->pkt.source_channel,
@@ -335,7 +283,7 @@ static bool relay_ack(struct px_err *err, struct rly_end *src, struct rly_end *d
 	bool ok = false;
 
 	if (!m)
-		die("malloc", NULL);
+		dc_check_die("malloc", NULL);
 	rly_msgs_init(m);
 	if (!rly_path_update_msgs(err, m, &v, src, dst, recv_height) ||
 	    !ibc_path_packet_ack(err, &key, s->pkt.destination_port, s->pkt.destination_channel,
@@ -375,12 +323,12 @@ static void relay_both(struct rly_end *src, struct rly_end *dst, const struct se
 	int64_t h = 0;
 
 	if (!relay_recv(&err, &ack, &h, src, dst, s))
-		die("relay packet", &err);
+		dc_check_die("relay packet", &err);
 	CHECK(ack.len == strlen(IBC_ICS20_ACK_SUCCESS) &&
 	      memcmp(ack.data, IBC_ICS20_ACK_SUCCESS, ack.len) == 0, "ack %.*s", (int)ack.len,
 	      (const char *)ack.data);
 	if (!relay_ack(&err, src, dst, s, &ack, h))
-		die("relay acknowledgement", &err);
+		dc_check_die("relay acknowledgement", &err);
 	px_buf_free(&ack);
 }
 
@@ -392,7 +340,7 @@ static void escrow_of(char out[COSMOS_BECH32_MAX_LEN + 1], const char *port, con
 
 	px_sha256(d, pre, (size_t)n);
 	if (!cosmos_address_encode(&err, out, COSMOS_BECH32_MAX_LEN + 1, "cosmos", d, 20))
-		die("escrow address", &err);
+		dc_check_die("escrow address", &err);
 }
 
 static void fault(struct rly_chain *c, const char *name, const char *value)
@@ -402,7 +350,7 @@ static void fault(struct rly_chain *c, const char *name, const char *value)
 
 	if (!cmt_client_call_sync(&err, &res, c->rpc, "devnet_fault",
 				  json_pack("{s:s, s:s}", "name", name, "value", value), 5000))
-		die("devnet_fault", &err);
+		dc_check_die("devnet_fault", &err);
 	json_decref(res);
 }
 
@@ -426,18 +374,18 @@ int main(int argc, char **argv)
 	home = argv[1];
 	px_log_setup(PX_LOG_WARN, PX_LOG_TEXT, stderr);
 	if (!rly_config_load(&err, &cfg, argv[2]))
-		die("config", &err);
+		dc_check_die("config", &err);
 	for (size_t i = 0; i < cfg.n_paths; i++)
 		if (strcmp(cfg.paths[i].name, argv[3]) == 0)
 			pc = &cfg.paths[i];
 	if (!pc)
-		die("no such path", NULL);
+		dc_check_die("no such path", NULL);
 	co.home = home;
 	co.trust_height = 1;
 	if (!cmt_loop_new(&err, &loop) ||
 	    !rly_chain_open(&err, &A, loop, rly_config_chain_find(&cfg, pc->a.chain), &co, 10000) ||
 	    !rly_chain_open(&err, &B, loop, rly_config_chain_find(&cfg, pc->b.chain), &co, 10000))
-		die("open chains", &err);
+		dc_check_die("open chains", &err);
 	CHECK(A.on_trust && B.on_trust, "on trust");
 	rly_path_from_config(&p, pc, &A, &B);
 	CHECK(p.a.channel_id[0] && p.b.channel_id[0], "the config names the channels");
@@ -489,7 +437,7 @@ int main(int argc, char **argv)
 		if (!ibc_path_packet_commitment(&err, &key, s.pkt.source_port, s.pkt.source_channel,
 						s.pkt.sequence) ||
 		    !rly_chain_provable(&err, &v, &A))
-			die("key", &err);
+			dc_check_die("key", &err);
 		CHECK(!rly_end_prove(&err, &pr, &p.a, key.s, v), "a corrupted proof was accepted");
 		CHECK(err.code >= 300 && err.code < 400, "prove: code %d (%s)", err.code, err.msg);
 		CHECK(pr.proof.len == 0 && !pr.exists, "output left empty");
@@ -506,7 +454,7 @@ int main(int argc, char **argv)
 		if (!ibc_path_packet_receipt(&err, &key, s.pkt.destination_port,
 					     s.pkt.destination_channel, s.pkt.sequence) ||
 		    !rly_chain_provable(&err, &v, &B) || !rly_end_prove(&err, &pr, &p.b, key.s, v))
-			die("receipt", &err);
+			dc_check_die("receipt", &err);
 		CHECK(!pr.exists, "a receipt exists");
 		rly_proof_free(&pr);
 		relay_both(&p.a, &p.b, &s);
@@ -515,12 +463,38 @@ int main(int argc, char **argv)
 		px_buf_free(&ack);
 	}
 
+	/* 5. counterparty clients older than every held state */
+	{
+		struct rly_chain *cs[2] = { &A, &B };
+		struct rly_end *dsts[2] = { &p.b, &p.a };
+		uint64_t v_before = balance(&B, alice_b.addr, voucher);
+
+		transfer(&s, &alice_a, &p.a, &p.b, alice_b.addr, "stake", "7");
+		for (int k = 0; k < 2; k++) {
+			struct ibc_height ch;
+			int64_t L;
+
+			if (!rly_end_client_height(&err, &ch, dsts[k]))
+				dc_check_die("client height", &err);
+			L = (int64_t)ch.revision_height;
+			if (!rly_chain_wait_provable(&err, cs[k], L + TM_CLIENT_MAX_STATES + 8, 60000))
+				dc_check_die("wait", &err);
+			for (int64_t h = L + 1; h <= L + TM_CLIENT_MAX_STATES + 8; h++)
+				if (!rly_fetch_update_to(&err, NULL, cs[k]->fetch, h))
+					dc_check_die("verify", &err);
+			CHECK(rly_fetch_client(cs[k]->fetch)->states[0].header.height > L,
+			      "%s still holds the client's height %" PRId64, cs[k]->cfg->id, L);
+		}
+		relay_both(&p.a, &p.b, &s);
+		CHECK(balance(&B, alice_b.addr, voucher) == v_before + 7, "after old trusted heights");
+		px_buf_free(&s.data);
+	}
+
 	rly_txsub_close(alice_a.tx);
 	rly_txsub_close(alice_b.tx);
 	rly_chain_close(&B);
 	rly_chain_close(&A);
 	cmt_loop_free(loop);
 	rly_config_free(&cfg);
-	printf("%d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return dc_checks_done();
 }

@@ -20,16 +20,13 @@
 
 #include "chains/cometbft/client.h"
 #include "chains/cosmos/bech32.h"
-#include "chains/cosmos/tx.h"
 #include "common/encoding.h"
 #include "common/hash.h"
 #include "common/log.h"
 #include "common/number.h"
 #include "common/protobuf.h"
 #include "ibc/codec/msg.h"
-
-static struct cmt_loop *loop;
-static struct cmt_client *client;
+#include "tests/relayer/devnet_client.h"
 
 static void die(const char *what, const struct px_err *err)
 {
@@ -37,29 +34,7 @@ static void die(const char *what, const struct px_err *err)
 	exit(1);
 }
 
-static void connect_to(const char *url)
-{
-	struct cmt_client_opts o = { 0 };
-	struct px_err err = { 0 };
-
-	o.url = url;
-	if (!cmt_loop_new(&err, &loop) || !cmt_client_new(&err, &client, loop, &o))
-		die("connect", &err);
-	for (int i = 0; i < 200 && cmt_client_state(client) != CMT_CONNECTED; i++)
-		(void)cmt_loop_service(loop, 50);
-	if (cmt_client_state(client) != CMT_CONNECTED)
-		die("connect", NULL);
-}
-
-static json_t *call(const char *method, json_t *params)
-{
-	struct px_err err = { 0 };
-	json_t *res = NULL;
-
-	if (!cmt_client_call_sync(&err, &res, client, method, params, 10000))
-		die(method, &err);
-	return res;
-}
+static struct dc_node node = { .die = die };
 
 static uint64_t u64_arg(const char *s)
 {
@@ -71,66 +46,28 @@ static uint64_t u64_arg(const char *s)
 	return v;
 }
 
-static int64_t latest(void)
+static void print_msg(void *arg, int64_t height, size_t tx_index, const struct ibc_msg *m)
 {
-	json_t *st = call("status", NULL);
-	const char *h = json_string_value(
-		json_object_get(json_object_get(st, "sync_info"), "latest_block_height"));
-	int64_t v = h ? (int64_t)u64_arg(h) : 0;
-
-	json_decref(st);
-	return v;
-}
-
-static void print_msg(const struct cosmos_any *a)
-{
-	struct px_err err = { 0 };
-	struct ibc_msg m;
 	const struct ibc_packet *p = NULL;
 	const char *kind = NULL;
 
-	if (!ibc_msg_decode(&err, &m, a->type_url, a->value.ptr, a->value.len))
-		die("message", &err);
-	if (m.kind == IBC_MSG_RECV_PACKET) {
+	(void)arg;
+	(void)height;
+	(void)tx_index;
+	if (m->kind == IBC_MSG_RECV_PACKET) {
 		kind = "recv";
-		p = &m.u.recv_packet.packet;
-	} else if (m.kind == IBC_MSG_ACKNOWLEDGEMENT) {
+		p = &m->u.recv_packet.packet;
+	} else if (m->kind == IBC_MSG_ACKNOWLEDGEMENT) {
 		kind = "ack";
-		p = &m.u.acknowledgement.packet;
-	} else if (m.kind == IBC_MSG_TIMEOUT) {
+		p = &m->u.acknowledgement.packet;
+	} else if (m->kind == IBC_MSG_TIMEOUT) {
 		kind = "timeout";
-		p = &m.u.timeout.packet;
+		p = &m->u.timeout.packet;
 	}
 	if (p)
 		printf("%s %s %" PRIu64 "\n", kind, p->source_channel, p->sequence);
-	ibc_msg_free(&m);
-}
-
-static void msgs(int64_t from, int64_t to)
-{
-	static struct cosmos_tx tx;
-
-	for (int64_t h = from; h <= to; h++) {
-		json_t *res = call("block", cmt_params_height(h));
-		json_t *txs = json_object_get(json_object_get(json_object_get(res, "block"), "data"),
-					      "txs");
-		size_t i;
-		json_t *t;
-
-		json_array_foreach(txs, i, t) {
-			struct px_buf raw = PX_BUF_INIT;
-			struct px_err err = { 0 };
-			const char *s = json_string_value(t);
-
-			if (!s || !px_base64_decode(&err, &raw, s, strlen(s), PX_B64_STD) ||
-			    !cosmos_tx_decode(&err, &tx, raw.data, raw.len))
-				die("tx", &err);
-			for (size_t k = 0; k < tx.body.n_messages; k++)
-				print_msg(&tx.body.messages[k]);
-			px_buf_free(&raw);
-		}
-		json_decref(res);
-	}
+	else if (m->kind == IBC_MSG_UPDATE_CLIENT)
+		printf("update %s\n", m->u.update_client.client_id);
 }
 
 static void balance(const char *addr, const char *denom)
@@ -144,8 +81,9 @@ static void balance(const char *addr, const char *denom)
 
 	px_pb_put_bytes(&q, 1, (const uint8_t *)addr, strlen(addr));
 	px_pb_put_bytes(&q, 2, (const uint8_t *)denom, strlen(denom));
-	res = call("abci_query", cmt_params_abci_query("/cosmos.bank.v1beta1.Query/Balance", q.data,
-							q.len, 0, false));
+	res = dc_call(&node, "abci_query",
+		      cmt_params_abci_query("/cosmos.bank.v1beta1.Query/Balance", q.data, q.len, 0,
+					    false));
 	val = json_string_value(json_object_get(json_object_get(res, "response"), "value"));
 	if (val && !px_base64_decode(&err, &v, val, strlen(val), PX_B64_STD))
 		die("balance", &err);
@@ -208,19 +146,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: relay_devnet msgs|height|balance|escrow|voucher ...\n");
 		return 2;
 	}
-	connect_to(argv[2]);
+	dc_connect(&node, argv[2]);
 	if (strcmp(argv[1], "msgs") == 0 && argc == 5)
-		msgs((int64_t)u64_arg(argv[3]), (int64_t)u64_arg(argv[4]));
+		dc_each_msg(&node, (int64_t)u64_arg(argv[3]), (int64_t)u64_arg(argv[4]), print_msg,
+			    NULL);
 	else if (strcmp(argv[1], "fault") == 0 && argc == 5)
-		json_decref(call("devnet_fault", json_pack("{s:s, s:s}", "name", argv[3], "value",
-							   argv[4])));
+		json_decref(dc_call(&node, "devnet_fault", json_pack("{s:s, s:s}", "name", argv[3],
+								     "value", argv[4])));
 	else if (strcmp(argv[1], "height") == 0 && argc == 3)
-		printf("%" PRId64 "\n", latest());
+		printf("%" PRId64 "\n", dc_latest(&node));
 	else if (strcmp(argv[1], "balance") == 0 && argc == 5)
 		balance(argv[3], argv[4]);
 	else
 		die("usage", NULL);
-	cmt_client_free(client);
-	cmt_loop_free(loop);
+	dc_close(&node);
 	return 0;
 }

@@ -118,6 +118,8 @@ static void test_good(void **state)
 	assert_int_equal(b->gas_limit, 400000);
 	assert_int_equal(b->gas_adjustment.units, 13);
 	assert_int_equal(b->trust_num, 2);
+	assert_int_equal(b->refresh_num, 1);
+	assert_int_equal(b->refresh_den, 3);
 	assert_false(b->has_trusted);
 	assert_string_equal(b->gas_denom, "uosmo");
 	assert_int_equal(cfg.n_paths, 1);
@@ -155,6 +157,35 @@ static void test_defaults_and_deny(void **state)
 	assert_false(rly_config_filter_allows(&cfg, "anything", "channel-7"));
 	assert_true(rly_config_filter_allows(&cfg, "transfer", "channel-8"));
 	rly_config_free(&cfg);
+}
+
+/* `refresh`: a fraction in (0, 1) or off; the default is 1/3. */
+static void test_refresh(void **state)
+{
+	static const struct {
+		const char *line;
+		uint64_t num, den;
+	} ok[] = {
+		{ "    refresh: 1/2", 1, 2 },
+		{ "    refresh: 99/100", 99, 100 },
+		{ "    refresh: off", 0, 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		char *text = variant(12, ok[i].line);
+		struct rly_config cfg;
+		struct px_err err = { 0 };
+
+		if (!parse(&err, &cfg, text))
+			fail_msg("%s: %s", ok[i].line, err.msg);
+		assert_int_equal(cfg.chains[0].refresh_num, ok[i].num);
+		assert_int_equal(cfg.chains[0].refresh_den, ok[i].den);
+		assert_int_equal(cfg.chains[1].refresh_num, 1);
+		assert_int_equal(cfg.chains[1].refresh_den, 3);
+		rly_config_free(&cfg);
+		free(text);
+	}
 }
 
 static void test_example_parses(void **state)
@@ -228,6 +259,12 @@ static const struct bad_case bad_cases[] = {
 	{ 11, "    trust_level: 1/0", "chains[0].trust_level: 1/0 is not a fraction" },
 	{ 12, "    clock_drift: 10", "config.yaml:12:18: chains[0].clock_drift: 10 is not a duration" },
 	{ 12, "    clock_drift: 400h", "chains[0].clock_drift: must be shorter than trusting_period" },
+	{ 12, "    refresh: 1/0", "config.yaml:12:14: chains[0].refresh: 1/0 is not a fraction like 1/3 or off" },
+	{ 12, "    refresh: never", "config.yaml:12:14: chains[0].refresh: never is not a fraction like 1/3 or off" },
+	{ 12, "    refresh: 0/3", "chains[0].refresh: 0/3 must be above 0 and below 1 (or off)" },
+	{ 12, "    refresh: 3/3", "chains[0].refresh: 3/3 must be above 0 and below 1 (or off)" },
+	{ 12, "    refresh: 0.5", "chains[0].refresh: 0.5 is not a fraction" },
+	{ 20, "    refresh: [off]", "config.yaml:20:14: chains[1].refresh:" },
 	{ 13, "    trusted_height: 0", "config.yaml:13:21: chains[0].trusted_height: 0 is outside" },
 	{ 13, NULL, "chains[0].trusted_hash: trusted_height and trusted_hash go together" },
 	{ 14, "    trusted_hash: abcd", "config.yaml:14:19: chains[0].trusted_hash: must be 64 hex digits" },
@@ -370,6 +407,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_defaults_and_deny),
+		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_example_parses),
 		cmocka_unit_test(test_every_key_wrong_once),
 		cmocka_unit_test(test_whole_files),

@@ -9,18 +9,8 @@
 set -u
 devnet=$1
 bin=$2
-tmp=$(mktemp -d)
-pids=()
-pass=0
-fail=0
-cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
 SEED_PREFIX=hc
+CHECK_STDERR=1
 . "$(dirname "$0")/lib_devnet.sh"
 
 # stdout has a line with VERDICT, SCOPE and CHECK (and PATTERN)

@@ -3,7 +3,10 @@
  * each accepted shape has a twin that is refused (truncated, a wrong wire
  * type, a repeated singular field, a missing or oversized value, a client
  * state of another type), and a refused listing leaves the caller's list
- * as it was. The network half is exercised by test_txquery_devnet.sh. */
+ * as it was. The ClientStates, Connections and Channels pages
+ * (ibcquery_list.c) likewise: every field of every entry read back, and
+ * each kind of bad entry refused with the list left as it was. The
+ * network half is exercised by test_txquery_devnet.sh. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -440,6 +443,380 @@ static void test_cap(void **state)
 	px_buf_free(&b);
 }
 
+/* ---- listings ---- */
+
+static void test_list_request(void **state)
+{
+	struct px_buf b = PX_BUF_INIT;
+
+	(void)state;
+	/* {pagination = 1 {key = 1, limit = 3}} */
+	rly_ibcq_req_list(&b, (const uint8_t *)"ab", 2, 100);
+	bytes_are(&b, "0a060a0261621864");
+	px_buf_reset(&b);
+	rly_ibcq_req_list(&b, NULL, 0, 0);
+	bytes_are(&b, "0a00");
+	px_buf_free(&b);
+}
+
+static void put_str(struct px_buf *b, uint32_t f, const char *s)
+{
+	px_pb_put_bytes(b, f, (const uint8_t *)s, strlen(s));
+}
+
+static void put_sub(struct px_buf *b, uint32_t f, struct px_buf *sub)
+{
+	assert_true(px_buf_ok(sub));
+	px_pb_put_bytes(b, f, sub->data, sub->len);
+	px_buf_free(sub);
+}
+
+/* PageResponse{next_key, total} as field 2. */
+static void put_page(struct px_buf *b, const char *next, uint64_t total)
+{
+	struct px_buf p = PX_BUF_INIT;
+
+	if (next)
+		put_str(&p, 1, next);
+	if (total)
+		px_pb_put_uint64(&p, 2, total);
+	put_sub(b, 2, &p);
+}
+
+/* IdentifiedClientState{client_id = 1, client_state = 2}. */
+static void put_client(struct px_buf *b, const char *id, const struct px_buf *any)
+{
+	struct px_buf e = PX_BUF_INIT;
+
+	if (id)
+		put_str(&e, 1, id);
+	if (any)
+		px_pb_put_bytes(&e, 2, any->data, any->len);
+	put_sub(b, 1, &e);
+}
+
+static void tm_any(struct px_buf *out, uint64_t frozen)
+{
+	struct px_err err = { 0 };
+	struct ibc_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = IBC_MSG_TM_CLIENT_STATE;
+	snprintf(m.u.tm_client_state.chain_id, sizeof(m.u.tm_client_state.chain_id), "beta-2");
+	m.u.tm_client_state.trust_level = (struct ibc_fraction){ 1, 3 };
+	m.u.tm_client_state.trusting_period = 1000000000000ull;
+	m.u.tm_client_state.unbonding_period = 2000000000000ull;
+	m.u.tm_client_state.max_clock_drift = 10000000000ull;
+	m.u.tm_client_state.latest_height = (struct ibc_height){ 2, 77 };
+	m.u.tm_client_state.frozen_height = (struct ibc_height){ 0, frozen };
+	assert_true(ibc_msg_encode_any(&err, out, &m));
+}
+
+/* A refused page leaves the list and the key as they were. */
+static void client_page_refused(struct rly_ibcq_clients *l, struct px_buf *key,
+				const struct px_buf *b, const char *word)
+{
+	struct px_err err = { 0 };
+	size_t n = l->n, kl = key->len;
+
+	assert_false(rly_ibcq_client_states_decode(&err, l, key, b->data, b->len));
+	assert_int_equal(err.code, PX_E_MALFORMED);
+	if (!strstr(err.msg, word))
+		fail_msg("'%s' lacks '%s'", err.msg, word);
+	assert_int_equal(l->n, n);
+	assert_int_equal(key->len, kl);
+}
+
+static void test_client_states(void **state)
+{
+	static const char solo_url[] = "/ibc.lightclients.solomachine.v3.ClientState";
+	struct rly_ibcq_clients l = { 0 };
+	struct px_buf b = PX_BUF_INIT, key = PX_BUF_INIT, tm = PX_BUF_INIT, frozen = PX_BUF_INIT;
+	struct px_buf solo = PX_BUF_INIT, bad = PX_BUF_INIT;
+	struct px_err err = { 0 };
+
+	(void)state;
+	tm_any(&tm, 0);
+	tm_any(&frozen, 5);
+	put_str(&solo, 1, solo_url);
+	px_pb_put_bytes(&solo, 2, (const uint8_t *)"\x08\x01", 2);
+	put_client(&b, "07-tendermint-0", &tm);
+	put_client(&b, "06-solomachine-1", &solo);
+	put_client(&b, "07-tendermint-12", &frozen);
+	px_pb_put_uint64(&b, 9, 1);	/* an unknown field */
+	put_page(&b, "/07-tendermint-2/clientState", 3);
+	assert_true(rly_ibcq_client_states_decode(&err, &l, &key, b.data, b.len));
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[0].client_id, "07-tendermint-0");
+	assert_string_equal(l.v[0].type_url, "/ibc.lightclients.tendermint.v1.ClientState");
+	assert_true(l.v[0].tendermint);
+	assert_string_equal(l.v[0].client.chain_id, "beta-2");
+	assert_int_equal(l.v[0].client.latest_height.revision_number, 2);
+	assert_int_equal(l.v[0].client.latest_height.revision_height, 77);
+	assert_false(l.v[0].client.frozen);
+	assert_string_equal(l.v[1].client_id, "06-solomachine-1");
+	assert_string_equal(l.v[1].type_url, solo_url);
+	assert_false(l.v[1].tendermint);
+	assert_string_equal(l.v[1].client.chain_id, "");
+	assert_true(l.v[2].client.frozen);
+	assert_int_equal(key.len, strlen("/07-tendermint-2/clientState"));
+	assert_memory_equal(key.data, "/07-tendermint-2/clientState", key.len);
+
+	/* the last page: nothing, no next key */
+	px_buf_reset(&b);
+	put_page(&b, NULL, 0);
+	assert_true(rly_ibcq_client_states_decode(&err, &l, &key, b.data, b.len));
+	assert_int_equal(l.n, 3);
+	assert_int_equal(key.len, 0);
+	px_buf_append(&key, "k", 1);
+
+	/* each refused, after a good entry that must not stay */
+	px_buf_reset(&b);
+	put_client(&b, "07-tendermint-0", &tm);
+	put_client(&b, NULL, &tm);
+	client_page_refused(&l, &key, &b, "client_states #1: no client_id");
+	px_buf_reset(&b);
+	put_client(&b, "07-tendermint-0", &tm);
+	put_client(&b, "x", &tm);
+	client_page_refused(&l, &key, &b, "client_id");
+	px_buf_reset(&b);
+	put_client(&b, "07-tendermint-0", NULL);
+	client_page_refused(&l, &key, &b, "no client_state");
+	px_buf_reset(&b);
+	put_str(&bad, 1, "07-tendermint-0");
+	px_pb_put_bytes(&bad, 2, tm.data, tm.len);
+	px_pb_put_bytes(&bad, 2, tm.data, tm.len);
+	put_sub(&b, 1, &bad);
+	client_page_refused(&l, &key, &b, "repeated singular field");
+	/* a 07-tendermint state that does not decode */
+	px_buf_reset(&b);
+	put_str(&bad, 1, "/ibc.lightclients.tendermint.v1.ClientState");
+	put_str(&bad, 2, "\x0a\x05x");
+	put_client(&b, "07-tendermint-0", &bad);
+	px_buf_free(&bad);
+	client_page_refused(&l, &key, &b, "client_state");
+	/* truncated inside the page */
+	px_buf_reset(&b);
+	put_client(&b, "07-tendermint-0", &tm);
+	put_page(&b, "/next", 0);
+	b.len--;
+	client_page_refused(&l, &key, &b, "");
+	/* the entry as a number, two paginations, a next key past its cap */
+	px_buf_reset(&b);
+	px_pb_put_uint64(&b, 1, 1);
+	client_page_refused(&l, &key, &b, "client_states");
+	px_buf_reset(&b);
+	put_page(&b, NULL, 0);
+	put_page(&b, NULL, 0);
+	client_page_refused(&l, &key, &b, "pagination");
+	px_buf_reset(&b);
+	{
+		char big[RLY_IBCQ_MAX_NEXT_KEY + 2];
+
+		memset(big, 'k', sizeof(big) - 1);
+		big[sizeof(big) - 1] = 0;
+		put_page(&b, big, 0);
+	}
+	client_page_refused(&l, &key, &b, "pagination");
+
+	rly_ibcq_clients_free(&l);
+	assert_null(l.v);
+	px_buf_free(&b);
+	px_buf_free(&key);
+	px_buf_free(&tm);
+	px_buf_free(&frozen);
+	px_buf_free(&solo);
+}
+
+/* IdentifiedConnection{id 1, client_id 2, versions 3, state 4,
+ * counterparty 5, delay_period 6}. */
+static void put_connection(struct px_buf *b, const char *id, uint64_t st, const char *cp_conn,
+			   uint64_t delay)
+{
+	struct px_err err = { 0 };
+	struct ibc_version v;
+	struct ibc_connection_counterparty cp;
+	struct px_buf e = PX_BUF_INIT, s = PX_BUF_INIT;
+
+	memset(&v, 0, sizeof(v));
+	memset(&cp, 0, sizeof(cp));
+	snprintf(v.identifier, sizeof(v.identifier), "1");
+	snprintf(v.features[0], sizeof(v.features[0]), "ORDER_UNORDERED");
+	v.features_len = 1;
+	snprintf(cp.client_id, sizeof(cp.client_id), "07-tendermint-4");
+	snprintf(cp.connection_id, sizeof(cp.connection_id), "%s", cp_conn);
+	cp.prefix = (struct px_slice){ (const uint8_t *)"ibc", 3 };
+	if (id)
+		put_str(&e, 1, id);
+	put_str(&e, 2, "07-tendermint-0");
+	assert_true(ibc_version_encode(&err, &s, &v));
+	put_sub(&e, 3, &s);
+	if (st)
+		px_pb_put_uint64(&e, 4, st);
+	assert_true(ibc_connection_counterparty_encode(&err, &s, &cp));
+	put_sub(&e, 5, &s);
+	if (delay)
+		px_pb_put_uint64(&e, 6, delay);
+	put_sub(b, 1, &e);
+}
+
+static void test_connections(void **state)
+{
+	struct rly_ibcq_connections l = { 0 };
+	struct px_buf b = PX_BUF_INIT, key = PX_BUF_INIT, e = PX_BUF_INIT;
+	struct px_err err = { 0 };
+	static const char *const bad_words[] = { "no id", "state", "repeated", "delay_period",
+						 "height" };
+
+	(void)state;
+	put_connection(&b, "connection-0", IBC_CONN_OPEN, "connection-7", 0);
+	put_connection(&b, "connection-1", IBC_CONN_INIT, "", 3000000000ull);
+	put_page(&b, NULL, 2);
+	px_pb_put_bytes(&b, 3, (const uint8_t *)"\x08\x07\x10\x2a", 4);
+	assert_true(rly_ibcq_connections_decode(&err, &l, &key, b.data, b.len));
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].connection_id, "connection-0");
+	assert_string_equal(l.v[0].client_id, "07-tendermint-0");
+	assert_int_equal(l.v[0].state, IBC_CONN_OPEN);
+	assert_string_equal(l.v[0].counterparty_client_id, "07-tendermint-4");
+	assert_string_equal(l.v[0].counterparty_connection_id, "connection-7");
+	assert_int_equal(l.v[0].delay_period, 0);
+	assert_string_equal(l.v[1].connection_id, "connection-1");
+	assert_int_equal(l.v[1].state, IBC_CONN_INIT);
+	assert_string_equal(l.v[1].counterparty_connection_id, "");
+	assert_int_equal(l.v[1].delay_period, 3000000000ull);
+	assert_int_equal(key.len, 0);
+
+	/* no id; a state past TRYOPEN/OPEN; id twice; delay_period as
+	 * bytes; two heights */
+	for (size_t i = 0; i < sizeof(bad_words) / sizeof(bad_words[0]); i++) {
+		px_buf_reset(&b);
+		put_connection(&b, "connection-0", IBC_CONN_OPEN, "connection-7", 0);
+		switch (i) {
+		case 0: put_connection(&b, NULL, IBC_CONN_OPEN, "", 0); break;
+		case 1: put_connection(&b, "connection-1", 9, "", 0); break;
+		case 2:
+			put_str(&e, 1, "connection-2");
+			put_str(&e, 1, "connection-2");
+			put_sub(&b, 1, &e);
+			break;
+		case 3:
+			put_str(&e, 1, "connection-2");
+			put_str(&e, 6, "5");
+			put_sub(&b, 1, &e);
+			break;
+		case 4:
+			px_pb_put_bytes(&b, 3, NULL, 0);
+			px_pb_put_bytes(&b, 3, NULL, 0);
+			break;
+		}
+		px_err_clear(&err);
+		assert_false(rly_ibcq_connections_decode(&err, &l, &key, b.data, b.len));
+		assert_int_equal(err.code, PX_E_MALFORMED);
+		if (!strstr(err.msg, bad_words[i]))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, bad_words[i]);
+		assert_int_equal(l.n, 2);
+	}
+	rly_ibcq_connections_free(&l);
+	px_buf_free(&b);
+	px_buf_free(&key);
+}
+
+/* IdentifiedChannel{state 1, ordering 2, counterparty 3, connection_hops
+ * 4, version 5, port_id 6, channel_id 7, upgrade_sequence 8}. */
+static void put_channel(struct px_buf *b, const char *port, const char *chan, uint64_t ordering,
+			uint64_t upgrade, int hops)
+{
+	struct px_buf e = PX_BUF_INIT, cp = PX_BUF_INIT;
+
+	px_pb_put_uint64(&e, 1, IBC_CHAN_OPEN);
+	px_pb_put_uint64(&e, 2, ordering);
+	put_str(&cp, 1, "transfer");
+	put_str(&cp, 2, "channel-5");
+	put_sub(&e, 3, &cp);
+	for (int i = 0; i < hops; i++)
+		put_str(&e, 4, "connection-0");
+	put_str(&e, 5, "ics20-1");
+	if (port)
+		put_str(&e, 6, port);
+	if (chan)
+		put_str(&e, 7, chan);
+	if (upgrade)
+		px_pb_put_uint64(&e, 8, upgrade);
+	put_sub(b, 1, &e);
+}
+
+static void test_channels(void **state)
+{
+	struct rly_ibcq_channels l = { 0 };
+	struct px_buf b = PX_BUF_INIT, key = PX_BUF_INIT;
+	struct px_err err = { 0 };
+	static const char *const bad_words[] = { "no port_id", "no channel_id", "channel_id",
+						 "ordering", "connection_hops" };
+
+	(void)state;
+	put_channel(&b, "transfer", "channel-0", IBC_ORDER_UNORDERED, 0, 1);
+	put_channel(&b, "icahost", "channel-3", IBC_ORDER_ORDERED, 4, 1);
+	put_page(&b, "/ports/x/channels/channel-9", 0);
+	px_pb_put_bytes(&b, 3, (const uint8_t *)"\x10\x05", 2);
+	assert_true(rly_ibcq_channels_decode(&err, &l, &key, b.data, b.len));
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.v[0].port_id, "transfer");
+	assert_string_equal(l.v[0].channel_id, "channel-0");
+	assert_int_equal(l.v[0].channel.state, IBC_CHAN_OPEN);
+	assert_int_equal(l.v[0].channel.ordering, IBC_ORDER_UNORDERED);
+	assert_string_equal(l.v[0].channel.counterparty.port_id, "transfer");
+	assert_string_equal(l.v[0].channel.counterparty.channel_id, "channel-5");
+	assert_int_equal(l.v[0].channel.connection_hops_len, 1);
+	assert_string_equal(l.v[0].channel.connection_hops[0], "connection-0");
+	assert_string_equal(l.v[0].channel.version, "ics20-1");
+	assert_int_equal(l.v[0].channel.upgrade_sequence, 0);
+	assert_string_equal(l.v[1].port_id, "icahost");
+	assert_int_equal(l.v[1].channel.ordering, IBC_ORDER_ORDERED);
+	assert_int_equal(l.v[1].channel.upgrade_sequence, 4);
+	assert_int_equal(key.len, strlen("/ports/x/channels/channel-9"));
+
+	/* no port, no channel, an invalid channel id, ordering 7, two hops */
+	for (size_t i = 0; i < sizeof(bad_words) / sizeof(bad_words[0]); i++) {
+		px_buf_reset(&b);
+		put_channel(&b, "transfer", "channel-0", IBC_ORDER_UNORDERED, 0, 1);
+		switch (i) {
+		case 0: put_channel(&b, NULL, "channel-1", 1, 0, 1); break;
+		case 1: put_channel(&b, "transfer", NULL, 1, 0, 1); break;
+		case 2: put_channel(&b, "transfer", "chan/1", 1, 0, 1); break;
+		case 3: put_channel(&b, "transfer", "channel-1", 7, 0, 1); break;
+		case 4: put_channel(&b, "transfer", "channel-1", 1, 0, 2); break;
+		}
+		px_err_clear(&err);
+		assert_false(rly_ibcq_channels_decode(&err, &l, &key, b.data, b.len));
+		assert_int_equal(err.code, PX_E_MALFORMED);
+		if (!strstr(err.msg, bad_words[i]))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, bad_words[i]);
+		assert_non_null(strstr(err.msg, "channels #1"));
+		assert_int_equal(l.n, 2);
+	}
+	/* every truncation of a one-entry page inside the entry is refused */
+	px_buf_reset(&b);
+	put_channel(&b, "transfer", "channel-0", IBC_ORDER_UNORDERED, 3, 1);
+	for (size_t cut = 1; cut < b.len; cut++) {
+		px_err_clear(&err);
+		assert_false(rly_ibcq_channels_decode(&err, &l, &key, b.data, cut));
+		assert_int_equal(l.n, 2);
+	}
+
+	/* more entries than the cap */
+	px_buf_reset(&b);
+	for (unsigned i = 0; i <= RLY_IBCQ_MAX_LIST; i++)
+		put_channel(&b, "transfer", "channel-0", IBC_ORDER_UNORDERED, 0, 1);
+	px_err_clear(&err);
+	assert_false(rly_ibcq_channels_decode(&err, &l, &key, b.data, b.len));
+	assert_int_equal(err.code, PX_E_TOO_LARGE);
+	assert_int_equal(l.n, 2);
+	rly_ibcq_channels_free(&l);
+	px_buf_free(&b);
+	px_buf_free(&key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +829,10 @@ int main(void)
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_unreceived),
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_list_request),
+		cmocka_unit_test(test_client_states),
+		cmocka_unit_test(test_connections),
+		cmocka_unit_test(test_channels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -594,6 +594,61 @@ static void test_journal_upgrade(void **state)
 	unlink(shm);
 }
 
+#define SEC 1000000000ull
+
+/* rly_plan_refresh: refresh after refresh x period, a warning in the last
+ * third, expired at the end; `off` never refreshes. */
+static void test_refresh_policy(void **state)
+{
+	const uint64_t period = 30 * SEC, t0 = 1700000000ull * SEC;
+	struct rly_refresh_verdict v;
+
+	(void)state;
+	rly_plan_refresh(&v, t0, period, 1, 3, t0 + 9 * SEC);
+	assert_false(v.refresh);
+	assert_false(v.low);
+	assert_false(v.expired);
+	assert_true(v.left_ns == 21 * SEC);
+	rly_plan_refresh(&v, t0, period, 1, 3, t0 + 10 * SEC);
+	assert_true(v.refresh);
+	assert_false(v.low);
+	rly_plan_refresh(&v, t0, period, 1, 2, t0 + 10 * SEC);
+	assert_false(v.refresh);
+	rly_plan_refresh(&v, t0, period, 1, 2, t0 + 15 * SEC);
+	assert_true(v.refresh);
+	/* the last third: refresh and warn */
+	rly_plan_refresh(&v, t0, period, 1, 3, t0 + 21 * SEC);
+	assert_true(v.refresh);
+	assert_true(v.low);
+	assert_false(v.expired);
+	rly_plan_refresh(&v, t0, period, 1, 3, t0 + 20 * SEC);
+	assert_false(v.low);
+	/* off: never a refresh, still warned about and expired */
+	rly_plan_refresh(&v, t0, period, 0, 1, t0 + 25 * SEC);
+	assert_false(v.refresh);
+	assert_true(v.low);
+	rly_plan_refresh(&v, t0, period, 1, 3, t0 + 30 * SEC);
+	assert_true(v.expired);
+	assert_false(v.refresh);
+	assert_true(v.left_ns == 0);
+	rly_plan_refresh(&v, t0, period, 0, 1, t0 + 31 * SEC);
+	assert_true(v.expired);
+	/* a consensus time ahead of the clock is young */
+	rly_plan_refresh(&v, t0 + 5 * SEC, period, 1, 3, t0);
+	assert_false(v.refresh);
+	assert_true(v.left_ns == period);
+	/* no trusting period known: nothing can be trusted */
+	rly_plan_refresh(&v, t0, 0, 1, 3, t0);
+	assert_true(v.expired);
+	/* 336h with 99/100: no overflow in the share */
+	rly_plan_refresh(&v, t0, 336ull * 3600 * SEC, 99, 100, t0 + 332ull * 3600 * SEC);
+	assert_false(v.refresh);
+	rly_plan_refresh(&v, t0, 336ull * 3600 * SEC, 99, 100, t0 + 333ull * 3600 * SEC);
+	assert_true(v.refresh);
+	rly_plan_refresh(&v, t0, UINT64_MAX / 2, UINT64_MAX / 4, UINT64_MAX / 2, t0 + UINT64_MAX / 8);
+	assert_false(v.refresh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -606,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_batch),
 		cmocka_unit_test(test_decisions),
 		cmocka_unit_test(test_timeouts),
+		cmocka_unit_test(test_refresh_policy),
 		cmocka_unit_test(test_journal_heights),
 		cmocka_unit_test(test_journal_upgrade),
 	};

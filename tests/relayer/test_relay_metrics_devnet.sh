@@ -28,42 +28,11 @@ bin=$2
 tool=$3
 N=${RELAY_METRICS_TEST_N:-10}
 WAIT_S=$((60 + N))
-tmp=$(mktemp -d)
-pids=()
-rpid=
-pass=0
-fail=0
-cleanup() {
-	[ -n "$rpid" ] && kill -9 "$rpid" 2>/dev/null
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	if [ "$fail" -ne 0 ] && [ -f "$tmp/relay.log" ]; then
-		echo "--- relayer log (tail)"
-		tail -n 40 "$tmp/relay.log"
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-check() { # NAME WANT GOT
-	if [ "$2" = "$3" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL $1: got '$3', want '$2'"
-	fi
-}
-die() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-	echo "$pass passed, $fail failed"
-	exit 1
-}
-
-px() {
-	timeout 120 "$bin" --home "$tmp/px" --log-level warn "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
+SEED_PREFIX=metrics
+LOGS_ON_FAIL=relay.log
+CHAIN_A=rlya-1
+CHAIN_B=rlyb-1
+. "$(dirname "$0")/lib_devnet.sh"
 
 free_port() {
 	python3 -c 'import socket
@@ -98,132 +67,29 @@ d = json.load(open(sys.argv[1]))
 print(eval(sys.argv[2]))' "$1" "$2" 2>&1
 }
 
-healthy() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1" &&
-		printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 &&
-		timeout 2 head -c 12 <&3 | grep -q ' 200') 2>/dev/null
-}
-
-start_node() { # NAME CHAIN_ID: sets port_NAME
-	local name=$1 id=$2 port pid
-	"$devnet" init --home "$tmp/$name" --chain-id "$id" --seed "metrics-$name" \
-		--accounts "$tmp/accounts.json" >"$tmp/$name.init.log" 2>&1 ||
-		{ cat "$tmp/$name.init.log"; die "init $name"; }
-	for try in 1 2 3 4 5; do
-		port=$(free_port)
-		"$devnet" --log-level warn start --home "$tmp/$name" --rpc "127.0.0.1:$port" \
-			--block-time 200 --admin >>"$tmp/$name.log" 2>&1 &
-		pid=$!
-		for i in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			healthy "$port" && break
-			sleep 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null && healthy "$port"; then
-			pids+=("$pid")
-			eval "port_$name=$port"
-			return
-		fi
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	cat "$tmp/$name.log"
-	die "the devnet $name did not start"
-}
-
-import_key() { # NODE CHAIN ACCOUNT
-	sed -n '/priv_key/,/}/s/.*"value": *"\([^"]*\)".*/\1/p' \
-		"$tmp/$1/config/accounts/$3.json" | base64 -d | od -An -tx1 -v |
-		tr -d ' \n' >"$tmp/$1.key"
-	px keys add "$2" "$3" --key-file "$tmp/$1.key"
-	check "keys add $2 $3" 0 "$rc"
-	rm -f "$tmp/$1.key"
-}
-
-address_of() { # NODE ACCOUNT
-	sed -n 's/.*"address": *"\([^"]*\)".*/\1/p' "$tmp/$1/config/accounts/$2.json" | head -1
-}
-
 # config.yaml signs with the relayer's key; tx.yaml (transfers) with the
 # user's, so that the relayer's balance and transactions are its own.
 ids="create create create create create create"
 write_config() { # TELEMETRY STATUS
 	# shellcheck disable=SC2086
-	write_config_as relayer "$1" "$2" $ids >"$tmp/px/config.yaml"
+	TELEMETRY=$1 STATUS=$2 relay_config relayer $ids >"$tmp/px/config.yaml"
 	# shellcheck disable=SC2086
-	write_config_as user off off $ids >"$tmp/px/tx.yaml"
-}
-write_config_as() { # KEY TELEMETRY STATUS CLIENT_A CONN_A CHAN_A CLIENT_B CONN_B CHAN_B
-	local key=$1 tel=$2 st=$3
-	shift 3
-	cat <<EOF
-chains:
-  - id: rlya-1
-    rpc: ws://127.0.0.1:$port_a/websocket
-    account_prefix: cosmos
-    gas_price: 0stake
-    gas_limit: 20000000
-    key: $key
-  - id: rlyb-1
-    rpc: ws://127.0.0.1:$port_b/websocket
-    account_prefix: cosmos
-    gas_price: 0stake
-    gas_limit: 20000000
-    key: $key
-paths:
-  - name: ab
-    a: { chain: rlya-1, client: $1, connection: $2, channel: $3 }
-    b: { chain: rlyb-1, client: $4, connection: $5, channel: $6 }
-    port: transfer
-max_msgs: 30
-telemetry: "$tel"
-status: "$st"
-EOF
-}
-
-journal_state_count() { # STATE
-	sqlite3 "file:$tmp/px/journal.sqlite?mode=ro" \
-		"SELECT count(*) FROM packets WHERE state = '$1'" 2>/dev/null || echo 0
-}
-
-wait_acked() { # TOTAL SECONDS
-	local i
-	for i in $(seq 1 $(($2 * 5))); do
-		[ "$(journal_state_count acked)" = "$1" ] && return 0
-		sleep 0.2
-	done
-	return 1
+	relay_config user $ids >"$tmp/px/tx.yaml"
 }
 
 # Starts the daemon with telemetry on TEL and status on ST (host:port) and
 # waits until it follows both chains; false when it exited (a port taken
 # meanwhile: the caller retries with others).
 start_relayer() { # TEL ST
-	local i
 	write_config "$1" "$2"
 	[ -f "$tmp/relay.log" ] && cat "$tmp/relay.log" >>"$tmp/relay_all.log"
 	: >"$tmp/relay.log"
-	"$bin" --home "$tmp/px" --log-level info start >>"$tmp/relay.log" 2>&1 &
-	rpid=$!
-	for i in $(seq 1 300); do
-		[ "$(grep -c 'following from height\|resuming after height' "$tmp/relay.log")" -ge 2 ] &&
-			[ "$(grep -c 'serving' "$tmp/relay.log")" -ge 1 ] && return 0
-		kill -0 "$rpid" 2>/dev/null || break
-		sleep 0.1
-	done
+	start_daemon "$tmp/relay.log"
+	wait_log "$tmp/relay.log" 'following from height\|resuming after height' 2 30 &&
+		wait_log "$tmp/relay.log" 'serving' 1 30 && return 0
 	wait "$rpid" 2>/dev/null
 	rpid=
 	return 1
-}
-
-stop_relayer() {
-	local i st
-	kill -TERM "$rpid"
-	for i in $(seq 1 100); do kill -0 "$rpid" 2>/dev/null || break; sleep 0.1; done
-	wait "$rpid"
-	st=$?
-	rpid=
-	return "$st"
 }
 
 # Polls /metrics (into $tmp/metrics) until SERIES has the value WANT, at
@@ -238,29 +104,18 @@ wait_metric() { # URL SERIES WANT SECONDS
 }
 
 echo '[{"name":"alice","coins":"1000stake"}]' >"$tmp/accounts.json"
-start_node a rlya-1
-start_node b rlyb-1
+start_node a rlya-1 --admin
+start_node b rlyb-1 --admin
 mkdir -m 700 "$tmp/px"
 write_config off off
-import_key a rlya-1 relayer
-import_key b rlyb-1 relayer
-import_key a rlya-1 user
-import_key b rlyb-1 user
-user_a=$(address_of a user)
-user_b=$(address_of b user)
+import_accounts
 relayer_a=$(address_of a relayer)
 relayer_b=$(address_of b relayer)
 [ -n "$user_a" ] && [ -n "$user_b" ] && [ -n "$relayer_a" ] || die "no accounts"
 
-px --json create channel ab
-[ "$rc" -eq 0 ] || { cat "$tmp/err"; die "create channel ab ($rc)"; }
-ids=$(python3 -c 'import json,sys
-o = json.loads(open(sys.argv[1]).read().splitlines()[0])
-print(" ".join([o["a"]["client"], o["a"]["connection"], o["a"]["channel"],
-                o["b"]["client"], o["b"]["connection"], o["b"]["channel"]]))' "$tmp/out")
+create_channel ab
 # shellcheck disable=SC2086
 set -- $ids
-[ $# -eq 6 ] || die "create channel printed '$ids'"
 cha=$3
 chb=$6
 
@@ -289,10 +144,6 @@ S="http://127.0.0.1:$sport"
 check "log: telemetry listener" 1 "$(grep -c "telemetry: serving /metrics on 127.0.0.1:$tport" "$tmp/relay.log")"
 check "log: status listener" 1 "$(grep -c "status: serving /status, /packets on 127.0.0.1:$sport" "$tmp/relay.log")"
 
-transfer() { # FROM_CHAIN CHANNEL RECEIVER COUNT
-	px --config "$tmp/px/tx.yaml" --json tx transfer "$1" transfer "$2" "$3" 3stake --count "$4"
-	[ "$rc" -eq 0 ] || { sed 's/^/  /' "$tmp/err" | tail -3; die "tx transfer $1 ($rc)"; }
-}
 transfer rlya-1 "$cha" "$user_b" "$N"
 transfer rlyb-1 "$chb" "$user_a" "$N"
 wait_acked $((2 * N)) "$WAIT_S" || die "not every packet acked within ${WAIT_S}s"
@@ -377,7 +228,7 @@ check "/status: connected again" "True True" \
 	"$(fetch "$S/status" "$tmp/status" >/dev/null; jq_py "$tmp/status" '" ".join(str(c["connected"]) for c in d["chains"])')"
 
 # --- 5. a clean stop closes the listeners
-stop_relayer
+stop_daemon
 check "SIGTERM: exit status" 0 "$?"
 check "after stop: telemetry gone" 0 "$(fetch "$M" "$tmp/packet")"
 check "after stop: status gone" 0 "$(fetch "$S/status" "$tmp/packet")"
@@ -395,7 +246,7 @@ check "one address: journal size" $((2 * N + 2)) \
 	"$(wait_metric "http://127.0.0.1:$port/metrics" pontifex_journal_packets $((2 * N + 2)) 10; mval pontifex_journal_packets)"
 check "one address: /status" 200 "$(fetch "http://127.0.0.1:$port/status" "$tmp/status")"
 check "one address: /packets" 200 "$(fetch "http://127.0.0.1:$port/packets/rlyb-1/transfer/$chb/1" "$tmp/packet")"
-stop_relayer
+stop_daemon
 check "one address: SIGTERM exit status" 0 "$?"
 
 cat "$tmp/relay.log" >>"$tmp/relay_all.log"

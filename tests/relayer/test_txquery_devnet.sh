@@ -1,28 +1,19 @@
 #!/usr/bin/env bash
 # Integration test of `pontifex tx transfer` and `pontifex query
-# packet|pending` against two pontifex-devnet nodes on free loopback ports:
-# failure paths first (unknown chain, bad amount, unknown channel, missing
-# key: exit 2; unreachable node: exit 3), then a channel opened with
-# `pontifex create channel`, five transfers in one command, and the
-# queries that must see all five as unreceived on the destination. No
-# relayer runs, so nothing is received. Every wait is bounded; the trap
-# stops both nodes.
+# packet|pending|clients|connections|channels` against two pontifex-devnet
+# nodes on free loopback ports: failure paths first (unknown chain, bad
+# amount, unknown channel, missing key: exit 2; unreachable node: exit 3),
+# then a channel opened with `pontifex create channel`, the clients,
+# connections and channels both chains list (text and --json), five
+# transfers in one command, and the queries that must see all five as
+# unreceived on the destination. No relayer runs, so nothing is received.
+# Every wait is bounded; the trap stops both nodes.
 # usage: test_txquery_devnet.sh PONTIFEX_DEVNET PONTIFEX
 set -u
 devnet=$1
 bin=$2
-tmp=$(mktemp -d)
-pids=()
-pass=0
-fail=0
-cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
 SEED_PREFIX=txq
+CHECK_STDERR=1
 . "$(dirname "$0")/lib_devnet.sh"
 
 start_node a txqa-1
@@ -78,6 +69,19 @@ expect "query unknown" 2 -- query nothing
 px --json tx transfer txqa-1 transfer channel-9 "$recv" 100stake
 check "json failure (exit)" 2 "$rc"
 check "json failure (code)" 500 "$(jget 'o["code"]')"
+for what in clients connections channels; do
+	expect "$what: no chain" 2 "needs CHAIN" -- query "$what"
+	expect "$what: unknown chain" 2 "chain nochain is not in" -- query "$what" nochain
+	expect "$what: unreachable node" 3 "cannot reach" -- query "$what" txq-down
+	px --json query "$what" txqa-1
+	check "$what before any (exit)" 0 "$rc"
+	check "$what before any (json)" "[]" "$(jget "o['$what']")"
+done
+px query channels txqa-1
+check "no channels (text)" "txqa-1 has no channels" "$(cat "$tmp/out")"
+px --json query clients nochain
+check "clients unknown chain (json exit)" 2 "$rc"
+check "clients unknown chain (json code)" 501 "$(jget 'o["code"]')"
 
 # --- a channel between the two
 px create channel ab
@@ -130,6 +134,64 @@ chb=$(jget 'o["destination"]["channel"]')
 px --json query pending txqb-1 transfer "$chb"
 check "pending b (exit)" 0 "$rc"
 check "pending b" "[]" "$(jget 'o["unreceived_packets"]')"
+
+# --- what each chain holds: one client of the other, one connection, one
+# channel, all open and pointing at each other
+px --json query clients txqa-1
+check "clients a (exit)" 0 "$rc"
+check "clients a (count)" 1 "$(jget 'len(o["clients"])')"
+check "clients a (chain)" "txqb-1" "$(jget 'o["clients"][0]["chain_id"]')"
+check "clients a (type)" "07-tendermint" "$(jget 'o["clients"][0]["client_type"]')"
+check "clients a (frozen)" "False" "$(jget 'o["clients"][0]["frozen"]')"
+check "clients a (revision)" "1" "$(jget 'o["clients"][0]["latest_height"]["revision_number"]')"
+check "clients a (height)" "True" "$(jget 'o["clients"][0]["latest_height"]["revision_height"] > 0')"
+clia=$(jget 'o["clients"][0]["client_id"]')
+px query clients txqa-1
+check "clients a text (exit)" 0 "$rc"
+check "clients a text (header)" 1 "$(grep -c '^CLIENT  *TYPE  *CHAIN  *LATEST HEIGHT  *FROZEN$' "$tmp/out")"
+check "clients a text (row)" 1 \
+	"$(grep -c "^$clia  *07-tendermint  *txqb-1  *1-[1-9][0-9]*  *no$" "$tmp/out")"
+px --json query clients txqb-1
+check "clients b (chain)" "txqa-1" "$(jget 'o["clients"][0]["chain_id"]')"
+clib=$(jget 'o["clients"][0]["client_id"]')
+
+px --json query connections txqb-1
+conb=$(jget 'o["connections"][0]["connection_id"]')
+px --json query connections txqa-1
+check "connections a (exit)" 0 "$rc"
+check "connections a (count)" 1 "$(jget 'len(o["connections"])')"
+check "connections a (client)" "$clia" "$(jget 'o["connections"][0]["client_id"]')"
+check "connections a (state)" "OPEN" "$(jget 'o["connections"][0]["state"]')"
+check "connections a (counterparty client)" "$clib" \
+	"$(jget 'o["connections"][0]["counterparty"]["client_id"]')"
+check "connections a (counterparty connection)" "$conb" \
+	"$(jget 'o["connections"][0]["counterparty"]["connection_id"]')"
+cona=$(jget 'o["connections"][0]["connection_id"]')
+px query connections txqa-1
+check "connections a text (exit)" 0 "$rc"
+check "connections a text (row)" 1 \
+	"$(grep -c "^$cona  *$clia  *OPEN  *$clib  *$conb$" "$tmp/out")"
+
+px --json query channels txqa-1
+check "channels a (exit)" 0 "$rc"
+check "channels a (count)" 1 "$(jget 'len(o["channels"])')"
+check "channels a (id)" "transfer/$cha" \
+	"$(jget 'o["channels"][0]["port_id"] + "/" + o["channels"][0]["channel_id"]')"
+check "channels a (state)" "OPEN" "$(jget 'o["channels"][0]["state"]')"
+check "channels a (ordering)" "UNORDERED" "$(jget 'o["channels"][0]["ordering"]')"
+check "channels a (version)" "ics20-1" "$(jget 'o["channels"][0]["version"]')"
+check "channels a (connection)" "$cona" "$(jget 'o["channels"][0]["connection_id"]')"
+check "channels a (counterparty)" "transfer/$chb" \
+	"$(jget 'o["channels"][0]["counterparty"]["port_id"] + "/" + o["channels"][0]["counterparty"]["channel_id"]')"
+px query channels txqa-1
+check "channels a text (exit)" 0 "$rc"
+check "channels a text (header)" 1 \
+	"$(grep -c '^PORT/CHANNEL  *STATE  *ORDERING  *VERSION  *CONNECTION  *COUNTERPARTY$' "$tmp/out")"
+check "channels a text (row)" 1 \
+	"$(grep -c "^transfer/$cha  *OPEN  *UNORDERED  *ics20-1  *$cona  *transfer/$chb$" "$tmp/out")"
+px --json query channels txqb-1
+check "channels b (counterparty)" "$cha" "$(jget 'o["channels"][0]["counterparty"]["channel_id"]')"
+check "channels b (connection)" "$conb" "$(jget 'o["channels"][0]["connection_id"]')"
 
 px --json query packet txqa-1 transfer "$cha" 3
 check "packet (exit)" 0 "$rc"

@@ -19,133 +19,29 @@ set -u
 devnet=$1
 bin=$2
 tool=$3
-tmp=$(mktemp -d)
-pids=()
-rpid=
-pass=0
-fail=0
-cleanup() {
-	[ -n "$rpid" ] && kill -9 "$rpid" 2>/dev/null
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	if [ "$fail" -ne 0 ]; then
-		for f in "$tmp"/relay*.log; do
-			[ -f "$f" ] || continue
-			echo "--- $f (tail)"
-			tail -n 30 "$f"
-		done
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# The forks must stay level with the primary: nodes start without a pause.
+NODE_SETTLE=0
+LOGS_ON_FAIL='relay*.log'
+CHAIN_A=wita-1
+CHAIN_B=witb-1
+. "$(dirname "$0")/lib_devnet.sh"
 
-check() { # NAME WANT GOT
-	if [ "$2" = "$3" ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL $1: got '$3', want '$2'"
-	fi
-}
-die() {
-	fail=$((fail + 1))
-	echo "FAIL $*"
-	echo "$pass passed, $fail failed"
-	exit 1
-}
-
-px() {
-	timeout 120 "$bin" --home "$tmp/px" --log-level warn "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-
-healthy() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1" &&
-		printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 &&
-		timeout 2 head -c 12 <&3 | grep -q ' 200') 2>/dev/null
-}
-
-start_node() { # NAME [FAULT]: sets port_NAME
-	local name=$1 port pid try i
-	local extra=()
-	[ $# -ge 2 ] && extra=(--fault "$2")
-	for try in 1 2 3 4 5; do
-		port=$((20000 + (RANDOM * 7 + $$ + try * 173) % 40000))
-		"$devnet" --log-level warn start --home "$tmp/$name" --rpc "127.0.0.1:$port" \
-			--block-time 200 "${extra[@]}" >>"$tmp/$name.log" 2>&1 &
-		pid=$!
-		for i in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			healthy "$port" && break
-			sleep 0.1
-		done
-		if kill -0 "$pid" 2>/dev/null && healthy "$port"; then
-			pids+=("$pid")
-			eval "port_$name=$port"
-			return
-		fi
-		kill -9 "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	cat "$tmp/$name.log"
-	die "the devnet $name did not start"
-}
-
-import_key() { # NODE CHAIN ACCOUNT
-	sed -n '/priv_key/,/}/s/.*"value": *"\([^"]*\)".*/\1/p' \
-		"$tmp/$1/config/accounts/$3.json" | base64 -d | od -An -tx1 -v |
-		tr -d ' \n' >"$tmp/$1.key"
-	px keys add "$2" "$3" --key-file "$tmp/$1.key"
-	check "keys add $2 $3" 0 "$rc"
-	rm -f "$tmp/$1.key"
-}
-
-address_of() { # NODE ACCOUNT
-	sed -n 's/.*"address": *"\([^"]*\)".*/\1/p' "$tmp/$1/config/accounts/$2.json" | head -1
-}
-
+# chain A's node is its primary, a1
 write_config() { # KEY WITNESS_URL_OR_EMPTY CLIENT_A CONN_A CHAN_A CLIENT_B CONN_B CHAN_B
-	local key=$1 wit=$2
-	shift 2
-	cat <<EOF
-chains:
-  - id: wita-1
-    rpc: ws://127.0.0.1:$port_a1/websocket
-    witnesses: [$wit]
-    account_prefix: cosmos
-    gas_price: 0stake
-    gas_limit: 20000000
-    key: $key
-  - id: witb-1
-    rpc: ws://127.0.0.1:$port_b/websocket
-    account_prefix: cosmos
-    gas_price: 0stake
-    gas_limit: 20000000
-    key: $key
-paths:
-  - name: ab
-    a: { chain: wita-1, client: $1, connection: $2, channel: $3 }
-    b: { chain: witb-1, client: $4, connection: $5, channel: $6 }
-    port: transfer
-max_msgs: 30
-telemetry: "off"
-status: "off"
-EOF
+	port_a=$port_a1 WITNESSES=$2 relay_config "$1" "${@:3}"
 }
 
 # --- nodes: one home for A, copied twice before any block
 echo '[{"name":"alice","coins":"1000stake"}]' >"$tmp/accounts.json"
-"$devnet" init --home "$tmp/a1" --chain-id wita-1 --seed wit-a \
-	--accounts "$tmp/accounts.json" >"$tmp/a1.init.log" 2>&1 || die "init a1"
+init_node a1 wita-1 wit-a
 cp -a "$tmp/a1" "$tmp/a2"
 cp -a "$tmp/a1" "$tmp/a3"
-"$devnet" init --home "$tmp/b" --chain-id witb-1 --seed wit-b \
-	--accounts "$tmp/accounts.json" >"$tmp/b.init.log" 2>&1 || die "init b"
+init_node b witb-1 wit-b
 # The forks must stay level with the primary: started together.
-start_node a1
-start_node a2
-start_node a3 wrong_key_header
-start_node b
+run_node a1
+run_node a2
+run_node a3 --fault wrong_key_header
+run_node b
 url_a1="ws://127.0.0.1:$port_a1/websocket"
 url_a2="ws://127.0.0.1:$port_a2/websocket"
 url_a3="ws://127.0.0.1:$port_a3/websocket"
@@ -158,22 +54,16 @@ done
 
 mkdir -m 700 "$tmp/px"
 write_config relayer "" create create create create create create >"$tmp/px/config.yaml"
-import_key a1 wita-1 relayer
-import_key b witb-1 relayer
-import_key a1 wita-1 user
+import_account a1 wita-1 relayer
+import_account b witb-1 relayer
+import_account a1 wita-1 user
 user_b=$(address_of b user)
 [ -n "$user_b" ] || die "no user account"
 
 # --- 1. a channel over the primary, no witnesses
-px --json create channel ab
-[ "$rc" -eq 0 ] || { cat "$tmp/err" "$tmp/out"; die "create channel ab ($rc)"; }
-ids=$(python3 -c 'import json,sys
-o = json.loads(open(sys.argv[1]).read().splitlines()[0])
-print(" ".join([o["a"]["client"], o["a"]["connection"], o["a"]["channel"],
-                o["b"]["client"], o["b"]["connection"], o["b"]["channel"]]))' "$tmp/out")
+create_channel ab
 # shellcheck disable=SC2086
 set -- $ids
-[ $# -eq 6 ] || die "create channel printed '$ids'"
 cha=$3
 client_b=$4
 h0b=$("$tool" height "$url_b")
@@ -188,32 +78,17 @@ check "B's client of A active" "frozen 0-0" "$("$tool" client "$url_b" "$client_
 # --- 2. a junk witness: faulty, dropped, relaying goes on
 write_config relayer "$url_a3" "$@" >"$tmp/px/config.yaml"
 write_config user "" "$@" >"$tmp/px/tx.yaml"
-"$bin" --home "$tmp/px" --log-level info start >"$tmp/relay_junk.log" 2>&1 &
-rpid=$!
-for i in $(seq 1 300); do
-	grep -q "is FAULTY and dropped" "$tmp/relay_junk.log" && break
-	kill -0 "$rpid" 2>/dev/null || break
-	sleep 0.2
-done
+start_daemon "$tmp/relay_junk.log"
+wait_log "$tmp/relay_junk.log" "is FAULTY and dropped" 1 60
 check "junk witness: reported faulty" 1 "$(grep -c "witness $url_a3 is FAULTY and dropped" "$tmp/relay_junk.log")"
 px --config "$tmp/px/tx.yaml" --json tx transfer wita-1 transfer "$cha" "$user_b" 3stake --count 1
 check "junk witness: transfer sent" 0 "$rc"
-acked=0
-for i in $(seq 1 300); do
-	acked=$(sqlite3 "file:$tmp/px/journal.sqlite?mode=ro" \
-		"SELECT count(*) FROM packets WHERE state = 'acked'" 2>/dev/null || echo 0)
-	[ "$acked" = 1 ] && break
-	kill -0 "$rpid" 2>/dev/null || break
-	sleep 0.2
-done
-check "junk witness: relaying goes on (packet acked)" 1 "$acked"
+wait_acked 1 60
+check "junk witness: relaying goes on (packet acked)" 1 "$(journal_state_count acked)"
 kill -0 "$rpid" 2>/dev/null
 check "junk witness: daemon still running" 0 $?
-kill -TERM "$rpid"
-for i in $(seq 1 100); do kill -0 "$rpid" 2>/dev/null || break; sleep 0.1; done
-wait "$rpid"
+stop_daemon
 check "junk witness: clean stop" 0 $?
-rpid=
 check "junk witness: no attack reported" 0 "$(grep -c 'LIGHT CLIENT ATTACK' "$tmp/relay_junk.log")"
 hb=$("$tool" height "$url_b")
 check "junk witness: no misbehaviour submitted" "" "$("$tool" misbehaviours "$url_b" "$h0b" "$hb")"

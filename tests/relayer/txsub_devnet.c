@@ -26,22 +26,11 @@
 #include "common/protobuf.h"
 #include "relayer/keys.h"
 #include "relayer/txsub.h"
+#include "tests/relayer/devnet_client.h"
 
-static int failures, checks;
 static struct cmt_loop *loop;
 static struct cmt_client *client;
 static const char *chain_id;
-
-#define CHECK(cond, ...)                                                  \
-	do {                                                              \
-		checks++;                                                 \
-		if (!(cond)) {                                            \
-			failures++;                                       \
-			printf("FAIL line %d: %s: ", __LINE__, #cond);    \
-			printf(__VA_ARGS__);                              \
-			printf("\n");                                     \
-		}                                                         \
-	} while (0)
 
 static double now_s(void)
 {
@@ -49,12 +38,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const struct px_err *err)
-{
-	printf("FAIL %s: %s (code %d)\n", what, err ? err->msg : "", err ? err->code : 0);
-	exit(1);
 }
 
 /* A devnet account key, stored in the relayer's key folder and read back
@@ -70,7 +53,7 @@ static void load_key(struct cosmos_key *out, const char *devnet_home, const char
 	if (!devnet_account_key_load(&err, &k, path) ||
 	    !rly_keys_store(&err, NULL, px_home, chain_id, name, &k.key, "") ||
 	    !rly_keys_load(&err, out, NULL, px_home, chain_id, name))
-		die(name, &err);
+		dc_check_die(name, &err);
 	devnet_account_key_wipe(&k);
 }
 
@@ -92,7 +75,7 @@ static struct rly_txsub *open_sub(const struct cosmos_key *key, bool simulate, u
 	o.timeout_ms = 4000;
 	o.poll_ms = 100;
 	if (!rly_txsub_open(&err, &s, loop, client, &o))
-		die("open", &err);
+		dc_check_die("open", &err);
 	return s;
 }
 
@@ -116,47 +99,7 @@ static void msg_send(struct cosmos_any *msg, struct px_buf *buf, const char *fro
 /* /cosmos.bank.v1beta1.Query/Balance through the same client. */
 static uint64_t balance(const char *addr, const char *denom)
 {
-	struct px_buf req = PX_BUF_INIT, value = PX_BUF_INIT;
-	struct rly_abci_response ar;
-	struct px_err err = { 0 };
-	json_t *res = NULL;
-	struct px_cursor c, coin;
-	struct px_slice amount = { 0 };
-	uint64_t v = 0;
-
-	px_pb_put_bytes(&req, 1, (const uint8_t *)addr, strlen(addr));
-	px_pb_put_bytes(&req, 2, (const uint8_t *)denom, strlen(denom));
-	if (!cmt_client_call_sync(&err, &res, client, "abci_query",
-				  cmt_params_abci_query("/cosmos.bank.v1beta1.Query/Balance", req.data,
-							req.len, 0, false), 4000) ||
-	    !rly_abci_reply(&err, &ar, &value, res) || ar.code)
-		die("balance query", &err);
-	c = px_cursor_init(value.data, value.len);
-	while (px_cursor_more(&c)) {
-		uint32_t f, w;
-
-		px_pb_read_tag(&c, &f, &w);
-		if (f != 1) {
-			px_pb_skip(&c, w);
-			continue;
-		}
-		px_pb_read_message(&c, w, &coin, value.len);
-		while (px_cursor_more(&coin)) {
-			uint32_t cf, cw;
-
-			px_pb_read_tag(&coin, &cf, &cw);
-			if (cf == 2)
-				px_pb_read_bytes(&coin, cw, &amount, 40);
-			else
-				px_pb_skip(&coin, cw);
-		}
-	}
-	if (!px_cursor_ok(&c) || !px_parse_u64(&err, &v, (const char *)amount.ptr, amount.len))
-		die("balance reply", &err);
-	json_decref(res);
-	px_buf_free(&req);
-	px_buf_free(&value);
-	return v;
+	return dc_balance(dc_check_die, client, addr, denom, 4000);
 }
 
 static bool has_event(const json_t *events, const char *type)
@@ -241,7 +184,7 @@ int main(int argc, char **argv)
 	co.backoff_min_ms = 100;
 	co.backoff_max_ms = 500;
 	if (!cmt_loop_new(&err, &loop) || !cmt_client_new(&err, &client, loop, &co))
-		die("client", &err);
+		dc_check_die("client", &err);
 	load_key(&user_k, argv[2], argv[5], "user");
 	load_key(&relayer_k, argv[2], argv[5], "relayer");
 	load_key(&poor_k, argv[2], argv[5], "poor");
@@ -419,7 +362,7 @@ int main(int argc, char **argv)
 	msg_send(&msg, &buf, rly_txsub_address(user), to, "4", "token");
 	CHECK(rly_txsub_submit(&err, &subs[0], user, &msg, 1, NULL), "last submit: %s", err.msg);
 	if (kill(devnet_pid, SIGKILL) != 0)
-		die("kill the devnet", NULL);
+		dc_check_die("kill the devnet", NULL);
 	t0 = now_s();
 	px_err_clear(&err);
 	CHECK(!rly_txsub_wait(&err, &t, user, subs[0].hash, 60000), "waited on a dead node");
@@ -442,6 +385,5 @@ int main(int argc, char **argv)
 	cmt_client_free(client);
 	cmt_loop_free(loop);
 	px_buf_free(&buf);
-	printf("%d checks, %d failed\n", checks, failures);
-	return failures ? 1 : 0;
+	return dc_checks_done();
 }

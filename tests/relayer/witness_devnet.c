@@ -17,14 +17,11 @@
 #include <string.h>
 
 #include "chains/cometbft/client.h"
-#include "chains/cosmos/tx.h"
 #include "common/encoding.h"
 #include "common/log.h"
 #include "common/number.h"
 #include "ibc/codec/msg.h"
-
-static struct cmt_loop *loop;
-static struct cmt_client *client;
+#include "tests/relayer/devnet_client.h"
 
 static void die(const char *what, const struct px_err *err)
 {
@@ -32,29 +29,7 @@ static void die(const char *what, const struct px_err *err)
 	exit(1);
 }
 
-static void connect_to(const char *url)
-{
-	struct cmt_client_opts o = { 0 };
-	struct px_err err = { 0 };
-
-	o.url = url;
-	if (!cmt_loop_new(&err, &loop) || !cmt_client_new(&err, &client, loop, &o))
-		die("connect", &err);
-	for (int i = 0; i < 200 && cmt_client_state(client) != CMT_CONNECTED; i++)
-		(void)cmt_loop_service(loop, 50);
-	if (cmt_client_state(client) != CMT_CONNECTED)
-		die("connect", NULL);
-}
-
-static json_t *call(const char *method, json_t *params)
-{
-	struct px_err err = { 0 };
-	json_t *res = NULL;
-
-	if (!cmt_client_call_sync(&err, &res, client, method, params, 10000))
-		die(method, &err);
-	return res;
-}
+static struct dc_node node = { .die = die };
 
 static int64_t i64_arg(const char *s)
 {
@@ -66,20 +41,9 @@ static int64_t i64_arg(const char *s)
 	return v;
 }
 
-static int64_t latest(void)
-{
-	json_t *st = call("status", NULL);
-	const char *h = json_string_value(
-		json_object_get(json_object_get(st, "sync_info"), "latest_block_height"));
-	int64_t v = h ? i64_arg(h) : 0;
-
-	json_decref(st);
-	return v;
-}
-
 static void block_hash(int64_t h)
 {
-	json_t *res = call("commit", cmt_params_height(h));
+	json_t *res = dc_call(&node, "commit", cmt_params_height(h));
 	json_t *commit = json_object_get(json_object_get(res, "signed_header"), "commit");
 	const char *hash = json_string_value(json_object_get(json_object_get(commit, "block_id"),
 							     "hash"));
@@ -100,8 +64,9 @@ static void client_state(const char *id)
 	json_t *res;
 
 	snprintf(key, sizeof(key), "clients/%s/clientState", id);
-	res = call("abci_query", cmt_params_abci_query("/store/ibc/key", (const uint8_t *)key,
-							strlen(key), 0, false));
+	res = dc_call(&node, "abci_query",
+		      cmt_params_abci_query("/store/ibc/key", (const uint8_t *)key, strlen(key), 0,
+					    false));
 	val = json_string_value(json_object_get(json_object_get(res, "response"), "value"));
 	if (!val || !val[0])
 		die("client state", NULL);
@@ -129,44 +94,34 @@ static int64_t tx_code(const json_t *results, size_t index)
 	return json_is_integer(c) ? (int64_t)json_integer_value(c) : -1;
 }
 
+/* The block_results of the block being walked, fetched on the first
+ * MsgSubmitMisbehaviour in it. */
+struct walk {
+	int64_t height;
+	json_t *results;
+};
+
+static void print_misbehaviour(void *arg, int64_t height, size_t tx_index,
+			       const struct ibc_msg *m)
+{
+	struct walk *w = arg;
+
+	if (m->kind != IBC_MSG_SUBMIT_MISBEHAVIOUR)
+		return;
+	if (!w->results || w->height != height) {
+		json_decref(w->results);
+		w->results = dc_call(&node, "block_results", cmt_params_height(height));
+		w->height = height;
+	}
+	printf("%s %" PRId64 "\n", m->u.submit_misbehaviour.client_id, tx_code(w->results, tx_index));
+}
+
 static void misbehaviours(int64_t from, int64_t to)
 {
-	static struct cosmos_tx tx;
+	struct walk w = { 0, NULL };
 
-	for (int64_t h = from; h <= to; h++) {
-		json_t *res = call("block", cmt_params_height(h)), *results = NULL, *t;
-		json_t *txs = json_object_get(json_object_get(json_object_get(res, "block"), "data"),
-					      "txs");
-		size_t i;
-
-		json_array_foreach(txs, i, t) {
-			struct px_buf raw = PX_BUF_INIT;
-			struct px_err err = { 0 };
-			const char *s = json_string_value(t);
-
-			if (!s || !px_base64_decode(&err, &raw, s, strlen(s), PX_B64_STD) ||
-			    !cosmos_tx_decode(&err, &tx, raw.data, raw.len))
-				die("tx", &err);
-			for (size_t k = 0; k < tx.body.n_messages; k++) {
-				struct ibc_msg m;
-
-				if (!ibc_msg_decode(&err, &m, tx.body.messages[k].type_url,
-						    tx.body.messages[k].value.ptr,
-						    tx.body.messages[k].value.len))
-					die("message", &err);
-				if (m.kind == IBC_MSG_SUBMIT_MISBEHAVIOUR) {
-					if (!results)
-						results = call("block_results", cmt_params_height(h));
-					printf("%s %" PRId64 "\n", m.u.submit_misbehaviour.client_id,
-					       tx_code(results, i));
-				}
-				ibc_msg_free(&m);
-			}
-			px_buf_free(&raw);
-		}
-		json_decref(results);
-		json_decref(res);
-	}
+	dc_each_msg(&node, from, to, print_misbehaviour, &w);
+	json_decref(w.results);
 }
 
 int main(int argc, char **argv)
@@ -176,9 +131,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	px_log_setup(PX_LOG_WARN, PX_LOG_TEXT, stderr);
-	connect_to(argv[2]);
+	dc_connect(&node, argv[2]);
 	if (strcmp(argv[1], "height") == 0 && argc == 3)
-		printf("%" PRId64 "\n", latest());
+		printf("%" PRId64 "\n", dc_latest(&node));
 	else if (strcmp(argv[1], "hash") == 0 && argc == 4)
 		block_hash(i64_arg(argv[3]));
 	else if (strcmp(argv[1], "client") == 0 && argc == 4)
@@ -189,7 +144,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "witness_devnet: bad arguments\n");
 		return 2;
 	}
-	cmt_client_free(client);
-	cmt_loop_free(loop);
+	dc_close(&node);
 	return 0;
 }
