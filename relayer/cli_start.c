@@ -7,7 +7,8 @@
  * docs/metrics.md).
  *
  * Exit status: 0 stopped by a signal; 1 every selected path halted on a
- * header or proof that did not verify; 2 usage or configuration (loose
+ * header or proof that did not verify (at once without endpoints; with
+ * them, when stopped: the daemon stays up to show the halt); 2 usage or configuration (loose
  * key permissions and non-loopback listen addresses included); 3 journal
  * I/O, a listen address that cannot be bound, or chains that cannot be
  * reached at start.
@@ -45,9 +46,10 @@ static const char start_usage[] =
 	"  --path NAME   relay this path only\n"
 	"\n"
 	"exit status: 0 stopped by a signal, 1 every path halted on a failed\n"
-	"             verification, 2 usage or configuration (key files readable by\n"
-	"             others included), 3 journal I/O, a listen address in use or\n"
-	"             chains unreachable at start\n";
+	"             verification (serving /metrics or /status, the daemon stays\n"
+	"             up to show it until stopped), 2 usage or configuration (key\n"
+	"             files readable by others included), 3 journal I/O, a listen\n"
+	"             address in use or chains unreachable at start\n";
 
 static volatile sig_atomic_t stop_flag;
 

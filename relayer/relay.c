@@ -684,7 +684,7 @@ bool rly_relay_run(struct px_err *err, const struct rly_relay_opts *o)
 {
 	struct relay r;
 	int64_t last_round = 0;
-	bool ok = false, changed = true, worked = false;
+	bool ok = false, changed = true, worked = false, all_halted = false;
 
 	memset(&r, 0, sizeof(r));
 	if (!o || !o->cfg || !o->journal || !o->home)
@@ -738,10 +738,21 @@ bool rly_relay_run(struct px_err *err, const struct rly_relay_opts *o)
 		relay_obs_round(&r);
 		if (worked)
 			changed = true;
-		if (running == 0) {
+		if (running == 0 && !relay_obs_serving(&r)) {
 			px_err_set(err, r.halt.code, "every path halted: %s", r.halt.msg);
 			goto out;
 		}
+		if (running == 0 && !all_halted) {
+			/* With endpoints, stay up: the halt is what an operator
+			 * must see (on /status and in the failure metrics). */
+			px_error(MOD, "every path halted: %s; serving /metrics and /status until "
+				 "stopped, then exiting with an error", r.halt.msg);
+			all_halted = true;
+		}
+	}
+	if (all_halted && !px_err_is_set(&r.fatal)) {
+		px_err_set(err, r.halt.code, "every path halted: %s", r.halt.msg);
+		goto out;
 	}
 	if (px_err_is_set(&r.fatal)) {
 		px_err_set(err, r.fatal.code, "%s", r.fatal.msg);

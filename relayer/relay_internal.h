@@ -142,6 +142,9 @@ bool relay_obs_start(struct relay *r, struct px_err *err) PX_MUST_CHECK;
 void relay_obs_stop(struct relay *r);
 /* Once per round: backlog, journal size, reconnects, balances. */
 void relay_obs_round(struct relay *r);
+/* True when /metrics or /status is being served (the daemon then stays
+ * up after every path halted, so that the halt can be seen there). */
+bool relay_obs_serving(const struct relay *r);
 /* The witness counters (light-client attacks, faulty witnesses) in the
  * registry, for rly_witness_attach; NULL without metrics. */
 struct rly_witness_metrics;

@@ -641,3 +641,8 @@ const struct rly_witness_metrics *relay_obs_witness_metrics(const struct relay *
 {
 	return r->obs ? &r->obs->wm : NULL;
 }
+
+bool relay_obs_serving(const struct relay *r)
+{
+	return r->obs && (r->obs->srv[0] || r->obs->srv[1]);
+}

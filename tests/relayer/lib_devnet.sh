@@ -354,3 +354,32 @@ msgs() { # FROM_A FROM_B
 	"$tool" msgs "ws://127.0.0.1:$port_a/websocket" "$1" "$ha" >"$tmp/msgs_a" || die "reading a"
 	"$tool" msgs "ws://127.0.0.1:$port_b/websocket" "$2" "$hb" >"$tmp/msgs_b" || die "reading b"
 }
+
+# --- the daemon's HTTP endpoints
+
+# A free loopback port (the kernel's choice at this moment).
+free_port() {
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# GET URL: the body into FILE, the HTTP status on stdout (0: no answer).
+fetch() { # URL FILE
+	python3 -c 'import sys, urllib.request, urllib.error
+try:
+    r = urllib.request.urlopen(sys.argv[1], timeout=10)
+    code, body = r.status, r.read()
+except urllib.error.HTTPError as e:
+    code, body = e.code, e.read()
+except Exception as e:
+    code, body = 0, str(e).encode()
+open(sys.argv[2], "wb").write(body)
+print(code)' "$1" "$2"
+}
+
+# The value of one series in $tmp/metrics ("" when absent).
+mval() { # SERIES, e.g. pontifex_journal_packets or NAME{a="b"}
+	awk -v s="$1 " 'index($0, s) == 1 { print $NF; exit }' "$tmp/metrics"
+}

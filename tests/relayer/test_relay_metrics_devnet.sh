@@ -18,7 +18,11 @@
 #      one more packet each way is relayed and counted;
 #   5. SIGTERM: exit 0, the listeners are gone;
 #   6. telemetry and status on one address written two ways
-#      (localhost:P and 127.0.0.1:P): one listener serves all endpoints.
+#      (localhost:P and 127.0.0.1:P): one listener serves all endpoints;
+#   7. the devnet fault corrupt_proof on chain a and one more transfer: the
+#      path halts, the daemon stays up serving its endpoints, the failure
+#      is counted for rlya-1 by reason, /status shows the halt, nothing is
+#      submitted, and SIGTERM then exits 1.
 # N is RELAY_METRICS_TEST_N (default 10). Every wait is bounded; the trap
 # stops what the test started.
 # usage: test_relay_metrics_devnet.sh PONTIFEX_DEVNET PONTIFEX RELAY_DEVNET
@@ -33,32 +37,6 @@ LOGS_ON_FAIL=relay.log
 CHAIN_A=rlya-1
 CHAIN_B=rlyb-1
 . "$(dirname "$0")/lib_devnet.sh"
-
-free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# GET URL: the body into FILE, the HTTP status on stdout (0: no answer).
-fetch() { # URL FILE
-	python3 -c 'import sys, urllib.request, urllib.error
-try:
-    r = urllib.request.urlopen(sys.argv[1], timeout=10)
-    code, body = r.status, r.read()
-except urllib.error.HTTPError as e:
-    code, body = e.code, e.read()
-except Exception as e:
-    code, body = 0, str(e).encode()
-open(sys.argv[2], "wb").write(body)
-print(code)' "$1" "$2"
-}
-
-# The value of one series in $tmp/metrics ("" when absent).
-mval() { # SERIES, e.g. pontifex_journal_packets or NAME{a="b"}
-	awk -v s="$1 " 'index($0, s) == 1 { print $NF; exit }' "$tmp/metrics"
-}
 
 # A Python expression over the JSON document in FILE (as `d`).
 jq_py() { # FILE EXPR
@@ -248,6 +226,39 @@ check "one address: /status" 200 "$(fetch "http://127.0.0.1:$port/status" "$tmp/
 check "one address: /packets" 200 "$(fetch "http://127.0.0.1:$port/packets/rlyb-1/transfer/$chb/1" "$tmp/packet")"
 stop_daemon
 check "one address: SIGTERM exit status" 0 "$?"
+
+# --- 7. a proof that does not verify: the path halts, the daemon stays up
+# with its endpoints, the failure is counted by reason, SIGTERM exits 1
+started=
+for try in 1 2 3; do
+	tport=$(free_port)
+	sport=$(free_port)
+	[ "$tport" = "$sport" ] && continue
+	start_relayer "127.0.0.1:$tport" "127.0.0.1:$sport" && { started=1; break; }
+done
+[ -n "$started" ] || { tail -20 "$tmp/relay.log"; die "the relayer did not start again"; }
+M="http://127.0.0.1:$tport/metrics"
+S="http://127.0.0.1:$sport"
+"$tool" fault "ws://127.0.0.1:$port_a/websocket" corrupt_proof "" >/dev/null 2>&1
+transfer rlya-1 "$cha" "$user_b" 1
+wait_log "$tmp/relay.log" 'path ab HALTED' 1 60 ||
+	{ fail=$((fail + 1)); echo "FAIL corrupt proof: the path did not halt"; }
+wait_log "$tmp/relay.log" 'every path halted.*serving /metrics and /status' 1 20 ||
+	{ fail=$((fail + 1)); echo "FAIL halted: no 'still serving' line"; }
+check "halted: the daemon is still up" 0 "$(kill -0 "$rpid" 2>/dev/null; echo $?)"
+check "halted: /metrics" 200 "$(fetch "$M" "$tmp/metrics")"
+check "halted: failures counted for rlya-1" 1 \
+	"$(grep -c '^pontifex_header_verification_failures_total{chain="rlya-1",reason="[a-z_]*"} [1-9]' "$tmp/metrics")"
+check "halted: no failures for rlyb-1" 0 \
+	"$(grep -c '^pontifex_header_verification_failures_total{chain="rlyb-1"' "$tmp/metrics")"
+check "halted: /status" 200 "$(fetch "$S/status" "$tmp/status")"
+check "halted: path halted with a reason" "True True" \
+	"$(jq_py "$tmp/status" '"%s %s" % (d["paths"][0]["halted"], bool(d["paths"][0]["halt_reason"]))')"
+check "halted: the new packet is still only sent" "1 $((2 * N + 2))" \
+	"$(journal_state_count sent) $(journal_state_count acked)"
+stop_daemon
+check "halted: SIGTERM exit status" 1 "$?"
+"$tool" fault "ws://127.0.0.1:$port_a/websocket" corrupt_proof 0 >/dev/null 2>&1
 
 cat "$tmp/relay.log" >>"$tmp/relay_all.log"
 check "no sanitizer reports" 0 "$(grep -c 'runtime error\|Sanitizer' "$tmp/relay_all.log")"

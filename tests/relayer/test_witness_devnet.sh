@@ -12,7 +12,10 @@
 #      transfer A -> B is acked) and B's client of A is not frozen;
 #   3. witness a2 (fork): the daemon reports the LIGHT CLIENT ATTACK with
 #      heights and both hashes, submits MsgSubmitMisbehaviour to B (accepted),
-#      B's client of A is frozen, the path halts and the daemon exits 1.
+#      B's client of A is frozen, the path halts and the daemon exits 1;
+#      restarted with /metrics on, it reports the attack again (counted in
+#      pontifex_light_client_attacks_total), submits nothing to the frozen
+#      client, stays up to show the halt, and exits 1 when stopped.
 # Every wait is bounded; the trap stops what it started.
 # usage: test_witness_devnet.sh PONTIFEX_DEVNET PONTIFEX WITNESS_DEVNET
 set -u
@@ -121,9 +124,19 @@ check "fork: one MsgSubmitMisbehaviour on B, code 0" "$client_b 0" \
 frozen=$("$tool" client "$url_b" "$client_b" | cut -d' ' -f2)
 check "fork: B's client of A frozen" "yes" "$([ "$frozen" != "0-0" ] && echo yes || echo "no ($frozen)")"
 
-# a restart finds the client frozen: it reports the attack again and
-# submits nothing more
-timeout 120 "$bin" --home "$tmp/px" --log-level info start >"$tmp/relay_again.log" 2>&1
+# a restart, now serving /metrics, finds the client frozen: it reports
+# the attack again (counted in the metrics), submits nothing more, stays
+# up to show the halt, and exits 1 when stopped
+tport=$(free_port)
+TELEMETRY="127.0.0.1:$tport" write_config relayer "$url_a2" "$@" >"$tmp/px/config.yaml"
+start_daemon "$tmp/relay_again.log"
+wait_log "$tmp/relay_again.log" 'every path halted.*serving /metrics' 1 60 ||
+	bad "restart: no halt with the endpoints up"
+check "restart: /metrics" 200 "$(fetch "http://127.0.0.1:$tport/metrics" "$tmp/metrics")"
+check "restart: attack counted" 1 "$(mval 'pontifex_light_client_attacks_total{chain="wita-1"}')"
+check "restart: no faulty witness counted" "" \
+	"$(mval 'pontifex_faulty_witnesses_total{chain="wita-1"}')"
+stop_daemon
 check "restart: exit status 1" 1 "$?"
 check "restart: nothing submitted to a frozen client" 0 \
 	"$(grep -c 'MsgSubmitMisbehaviour accepted' "$tmp/relay_again.log")"
