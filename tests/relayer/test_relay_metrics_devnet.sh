@@ -70,6 +70,24 @@ start_relayer() { # TEL ST
 	return 1
 }
 
+# start_relayer with telemetry and status on two free loopback ports (a few
+# tries); sets tport, sport, M (the /metrics URL) and S (the status base).
+start_on_free_ports() {
+	local try
+	for try in 1 2 3; do
+		tport=$(free_port)
+		sport=$(free_port)
+		[ "$tport" = "$sport" ] && continue
+		if start_relayer "127.0.0.1:$tport" "127.0.0.1:$sport"; then
+			M="http://127.0.0.1:$tport/metrics"
+			S="http://127.0.0.1:$sport"
+			return 0
+		fi
+	done
+	tail -20 "$tmp/relay.log"
+	return 1
+}
+
 # Polls /metrics (into $tmp/metrics) until SERIES has the value WANT, at
 # most SECONDS.
 wait_metric() { # URL SERIES WANT SECONDS
@@ -109,16 +127,7 @@ check "telemetry on a bound port (exit)" 3 "$rc"
 check "bound port: no sanitizer reports" 0 "$(grep -c 'runtime error\|Sanitizer' "$tmp/err")"
 
 # --- 2. a run with both listeners
-started=
-for try in 1 2 3; do
-	tport=$(free_port)
-	sport=$(free_port)
-	[ "$tport" = "$sport" ] && continue
-	start_relayer "127.0.0.1:$tport" "127.0.0.1:$sport" && { started=1; break; }
-done
-[ -n "$started" ] || { tail -20 "$tmp/relay.log"; die "the relayer did not start"; }
-M="http://127.0.0.1:$tport/metrics"
-S="http://127.0.0.1:$sport"
+start_on_free_ports || die "the relayer did not start"
 check "log: telemetry listener" 1 "$(grep -c "telemetry: serving /metrics on 127.0.0.1:$tport" "$tmp/relay.log")"
 check "log: status listener" 1 "$(grep -c "status: serving /status, /packets on 127.0.0.1:$sport" "$tmp/relay.log")"
 
@@ -229,16 +238,7 @@ check "one address: SIGTERM exit status" 0 "$?"
 
 # --- 7. a proof that does not verify: the path halts, the daemon stays up
 # with its endpoints, the failure is counted by reason, SIGTERM exits 1
-started=
-for try in 1 2 3; do
-	tport=$(free_port)
-	sport=$(free_port)
-	[ "$tport" = "$sport" ] && continue
-	start_relayer "127.0.0.1:$tport" "127.0.0.1:$sport" && { started=1; break; }
-done
-[ -n "$started" ] || { tail -20 "$tmp/relay.log"; die "the relayer did not start again"; }
-M="http://127.0.0.1:$tport/metrics"
-S="http://127.0.0.1:$sport"
+start_on_free_ports || die "the relayer did not start again"
 "$tool" fault "ws://127.0.0.1:$port_a/websocket" corrupt_proof "" >/dev/null 2>&1
 transfer rlya-1 "$cha" "$user_b" 1
 wait_log "$tmp/relay.log" 'path ab HALTED' 1 60 ||
