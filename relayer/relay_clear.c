@@ -596,33 +596,10 @@ static size_t seq_index(const struct rly_ibcq_seqs *s, uint64_t v)
 	return lo < s->n && s->v[lo] == v ? lo : s->n;
 }
 
-/* The commitment the chain stores now, proven by its light client at its
- * provable height: the packet commitment on the source, or the ack
- * commitment on the destination. */
-static bool proven_commitment(struct px_err *err, bool *exists, uint8_t c[RLY_IBCQ_MAX_HASH],
-			      size_t *cl, struct rly_end *on, enum rly_ev_kind kind, uint64_t seq)
-{
-	struct ibc_path key;
-	struct rly_proof pr;
-	int64_t v;
-
-	if (!(kind == RLY_EV_SEND
-		      ? ibc_path_packet_commitment(err, &key, on->port_id, on->channel_id, seq)
-		      : ibc_path_packet_ack(err, &key, on->port_id, on->channel_id, seq)) ||
-	    !rly_chain_provable(err, &v, on->chain) || !rly_end_prove(err, &pr, on, key.s, v))
-		return false;
-	*exists = pr.exists;
-	*cl = pr.value.len < RLY_IBCQ_MAX_HASH ? pr.value.len : RLY_IBCQ_MAX_HASH;
-	memcpy(c, pr.value.data, *cl);
-	rly_proof_free(&pr);
-	return true;
-}
-
 /* Takes seq's event of kind out of res (a tx_search answer) when it
- * matches the commitment the chain stores now, as its light client proves
- * it (a node's plain answer could make a wrong event look right). A
- * commitment gone meanwhile (acknowledged, timed out) leaves nothing to
- * do. */
+ * matches the commitment the chain stores now: the packet commitment on
+ * the source, or the ack commitment on the destination. A commitment
+ * gone meanwhile (acknowledged, timed out) leaves nothing to do. */
 static bool take(struct work *w, struct px_err *err, bool *found, enum rly_ev_kind kind,
 		 uint64_t seq, const json_t *res)
 {
@@ -635,7 +612,9 @@ static bool take(struct work *w, struct px_err *err, bool *found, enum rly_ev_ki
 	bool exists = false, ok;
 
 	*found = false;
-	if (!proven_commitment(err, &exists, c, &cl, on, kind, seq)) {
+	if (!rly_ibcq_packet_hash(err, &exists, c, &cl, on->chain->rpc,
+				  kind == RLY_EV_SEND ? RLY_IBCQ_KIND_COMMITMENT : RLY_IBCQ_KIND_ACK,
+				  on->port_id, on->channel_id, seq, CLEAR_RPC_MS)) {
 		px_err_prefix(err, "%s: %s %" PRIu64 ": ", on->chain->cfg->id,
 			      kind == RLY_EV_SEND ? "commitment" : "ack commitment", seq);
 		return false;
